@@ -1,0 +1,51 @@
+# Everything the project needs is installed from its own files by these targets.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+SEED ?= ../shared/seed/000_ee86aad54d56ea67.txt
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run test lint format bench check clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+
+run: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py setup_demo $(SEED)
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	bash scripts/ensure-chromium.sh
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: setup
+	$(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+		ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: setup
+	bash scripts/ensure-chromium.sh
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache

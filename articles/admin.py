@@ -1,0 +1,44 @@
+from django.contrib import admin
+
+from .models import Article, Comment, ImportRun
+
+
+class CommentInline(admin.TabularInline):
+    """Comments shown with their article; decisions are made on the comment's own page."""
+
+    model = Comment
+    fk_name = "article"
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("author_name", "created_at", "status", "hidden_reason", "is_staff_reply", "body")
+    readonly_fields = fields
+    ordering = ("created_at", "id")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "published_at", "source", "updated_at")
+    list_filter = ("source",)
+    search_fields = ("title", "deck", "external_id", "source_url")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("source", "external_id", "created_at", "updated_at")
+    date_hierarchy = "published_at"
+    inlines = [CommentInline]
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "file_name", "format", "origin", "user", "succeeded")
+    list_filter = ("format", "origin", "succeeded")
+    search_fields = ("file_name",)
+    readonly_fields = [f.name for f in ImportRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,240 @@
+"""Safe, streaming XML reading shared by the Disqus, WXR and feed parsers.
+
+Everything goes through defusedxml's parser (entity declarations and external
+references refused), is fed in chunks, and yields one finished "record" element
+at a time (a Disqus <post>, a WXR <item>, ...), detaching it from the tree once
+the caller is done so memory stays bounded however long the file is.
+Also holds the date helpers every parser (XML or JSON) uses.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import BinaryIO
+from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.parsers import expat
+
+from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
+from defusedxml.ElementTree import XMLParser
+
+from .records import ImportFormatError, ParseContext
+
+CHUNK = 64 * 1024
+XML_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# Event kinds yielded by iter_records.
+ROOT = "root"
+RECORD = "record"
+
+
+class _Target:
+    """TreeBuilder wrapper that notes where each element starts and which ones are records."""
+
+    def __init__(self, is_record: Callable[[str], bool]) -> None:
+        self.builder = TreeBuilder()
+        self.is_record = is_record
+        self.parser: XMLParser | None = None
+        self.stack: list[tuple[Element, int, bool]] = []  # element, start line, inside a record
+        self.events: list[tuple[str, Element, int]] = []
+        self.detach: list[tuple[Element, Element]] = []  # (parent, child) to drop after use
+
+    def start(self, tag: str, attrs: dict[str, str]) -> Element:
+        elem = self.builder.start(tag, attrs)
+        line = self.parser.parser.CurrentLineNumber if self.parser else 0
+        inside = bool(self.stack) and (self.stack[-1][2] or self.is_record(self.stack[-1][0].tag))
+        if not self.stack:
+            self.events.append((ROOT, elem, line))
+        self.stack.append((elem, line, inside))
+        return elem
+
+    def end(self, tag: str) -> Element:
+        elem = self.builder.end(tag)
+        _, line, inside = self.stack.pop()
+        if inside or not self.stack:
+            return elem  # part of a record still being built, or the root itself
+        if self.is_record(elem.tag):
+            self.events.append((RECORD, elem, line))
+        # Whatever sits outside records (channel titles, categories, ...) is dropped
+        # too; a record is dropped after the caller has seen it.
+        self.detach.append((self.stack[-1][0], elem))
+        return elem
+
+    def data(self, data: str) -> None:
+        self.builder.data(data)
+
+    def close(self) -> Element:
+        return self.builder.close()
+
+
+def iter_records(
+    stream: BinaryIO, is_record: Callable[[str], bool]
+) -> Iterator[tuple[str, Element, int]]:
+    """Yield (ROOT, root, line) once, then (RECORD, element, line) for each finished record."""
+    target = _Target(is_record)
+    parser = XMLParser(target=target)
+    target.parser = parser
+    checker = _Utf8Checker()
+    first = True
+    while True:
+        chunk = stream.read(CHUNK)
+        if first:
+            if not chunk.strip():
+                raise ImportFormatError("the file is empty", line=1)
+            checker.start(chunk)
+            first = False
+        if not chunk:
+            break
+        checker.check(chunk)
+        _feed(parser, chunk)
+        yield from _drain(target)
+    _feed(parser, None)
+    yield from _drain(target)
+
+
+def _drain(target: _Target) -> Iterator[tuple[str, Element, int]]:
+    events, target.events = target.events, []
+    yield from events
+    for parent, child in target.detach:
+        if len(parent) and parent[-1] is child:
+            del parent[-1]
+        else:
+            parent.remove(child)
+    target.detach.clear()
+
+
+def _feed(parser: XMLParser, chunk: bytes | None) -> None:
+    """Feed (or close with None), turning every parser complaint into ImportFormatError."""
+    try:
+        if chunk is None:
+            parser.close()
+        else:
+            parser.feed(chunk)
+    except EntitiesForbidden:
+        raise ImportFormatError(
+            "refused: the file declares XML entities (possible entity-expansion bomb)",
+            line=parser.parser.CurrentLineNumber,
+        ) from None
+    except ExternalReferenceForbidden:
+        raise ImportFormatError(
+            "refused: the file refers to an external resource (external entity)",
+            line=parser.parser.CurrentLineNumber,
+        ) from None
+    except DTDForbidden:
+        raise ImportFormatError(
+            "refused: the file has a document type declaration",
+            line=parser.parser.CurrentLineNumber,
+        ) from None
+    except ParseError as exc:
+        raise parse_error(exc) from None
+
+
+def parse_error(exc: ParseError) -> ImportFormatError:
+    """Explain an expat error in words a user can act on."""
+    line, column = exc.position
+    reason = expat.ErrorString(exc.code) if exc.code else str(exc)
+    if exc.code == expat.errors.codes[expat.errors.XML_ERROR_NO_ELEMENTS]:
+        message = "the XML ends too early (truncated file?)"
+    elif exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]:
+        message = (
+            "the file uses a namespace prefix it never declares (Blogger exports do this"
+            " with 'app:'), so it is not namespace-well-formed XML"
+        )
+    elif exc.code == expat.errors.codes[expat.errors.XML_ERROR_MISPLACED_XML_PI]:
+        message = "there is text before the '<?xml ...?>' declaration"
+    else:
+        message = f"not well-formed XML: {reason}"
+    return ImportFormatError(f"{message} (column {column + 1})", line=line)
+
+
+class _Utf8Checker:
+    """Expat's own message for bad UTF-8 is just 'invalid token'; say what is wrong instead."""
+
+    def __init__(self) -> None:
+        self.decoder: codecs.IncrementalDecoder | None = None
+        self.lines = 1
+        self.offset = 0
+
+    def start(self, head: bytes) -> None:
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return  # UTF-16 with a BOM: expat decodes it
+        match = XML_DECL_ENCODING.match(head)
+        declared = match[1].decode("ascii").lower() if match else "utf-8"
+        if declared in ("utf-8", "utf8"):
+            self.decoder = codecs.getincrementaldecoder("utf-8")()
+
+    def check(self, chunk: bytes) -> None:
+        if self.decoder is not None:
+            try:
+                self.decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                line = self.lines + chunk[: exc.start].count(b"\n")
+                raise ImportFormatError(
+                    f"not valid UTF-8 (byte 0x{chunk[exc.start]:02x} at offset"
+                    f" {self.offset + exc.start}); the file may be in another encoding"
+                    " such as Latin-1: re-save it as UTF-8 or declare its encoding",
+                    line=line,
+                ) from None
+        self.lines += chunk.count(b"\n")
+        self.offset += len(chunk)
+
+
+# --- element helpers -----------------------------------------------------------------------
+
+
+def local(tag: str) -> str:
+    """'{ns}name' -> 'name'."""
+    return tag.rpartition("}")[2]
+
+
+def namespace(tag: str) -> str:
+    """'{ns}name' -> 'ns' ('' when there is none)."""
+    return tag[1:].partition("}")[0] if tag.startswith("{") else ""
+
+
+def text_of(elem: Element | None, ctx: ParseContext | None = None, line: int | None = None) -> str:
+    """An element's text exactly as in the file; markup inside it is flattened, with a warning."""
+    if elem is None:
+        return ""
+    if len(elem) == 0:
+        return elem.text or ""
+    if ctx is not None:
+        ctx.warn(f"<{local(elem.tag)}> contains XML elements; kept their text only", line)
+    return "".join(elem.itertext())
+
+
+def derived_key(*parts: str) -> str:
+    """A stable key for something the source gave no id, so re-imports match."""
+    return "sha-" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
+
+
+# --- dates ---------------------------------------------------------------------------------
+
+ZERO_DATE = "0000-00-00 00:00:00"
+
+
+def parse_datetime_utc(
+    value: str, ctx: ParseContext, line: int | None, what: str
+) -> datetime | None:
+    """ISO 8601 / 'YYYY-MM-DD HH:MM:SS' / RFC 822 text to an aware UTC datetime; naive means UTC."""
+    value = value.strip()
+    if not value or value == ZERO_DATE:
+        return None
+    try:
+        parsed = _parse_any(value)
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=UTC)
+        return parsed.astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        ctx.warn(f"unreadable {what} {value!r}; left empty", line)
+        return None
+
+
+def _parse_any(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return parsedate_to_datetime(value)  # RSS's RFC 822 dates

@@ -1,0 +1,177 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet):
+    def with_public_counts(self):
+        """Annotate `approved_count`: the number of comments a reader can see."""
+        return self.annotate(
+            approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED))
+        )
+
+    def newest_first(self):
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-id")
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=220, unique=True)
+    deck = models.TextField(blank=True, help_text="The standfirst shown under the title.")
+    body = models.TextField(blank=True, help_text="Sanitised HTML.")
+    image_credit = models.CharField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=1000, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # How an import recognises this article again.
+    source = models.CharField(max_length=40, blank=True, help_text="Format it came from.")
+    external_id = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Bumped whenever the article or any of its comments changes: the public
+    # page's cache key and ETag derive from it.
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [("import_articles", "Can import articles")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_id"],
+                condition=~Q(external_id=""),
+                name="article_unique_source_external_id",
+            )
+        ]
+        indexes = [models.Index(fields=["-published_at", "-id"], name="article_newest")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+
+class CommentQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def for_thread(self, article):
+        """Every comment of an article in reading order (parents before replies)."""
+        return self.filter(article=article).order_by(
+            models.F("created_at").asc(nulls_first=True), "id"
+        )
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        HIDDEN = "hidden", "Hidden"
+
+    class HiddenReason(models.TextChoices):
+        SPAM = "spam", "Spam"
+        ABUSE = "abuse", "Abuse"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PERSONAL_INFORMATION = "personal_information", "Personal information"
+        DUPLICATE = "duplicate", "Duplicate"
+        OTHER = "other", "Other"
+        REMOVED_AT_SOURCE = "removed_at_source", "Removed at source"
+
+    class Kind(models.TextChoices):
+        COMMENT = "comment", "Comment"
+        PINGBACK = "pingback", "Pingback"
+        TRACKBACK = "trackback", "Trackback"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author_name = models.CharField(max_length=255, blank=True)
+    author_email = models.EmailField(max_length=320, blank=True)
+    author_url = models.URLField(max_length=1000, blank=True)
+    author_username = models.CharField(max_length=255, blank=True)
+    body = models.TextField(help_text="Sanitised HTML shown to readers.")
+    source_body = models.TextField(blank=True, help_text="Exactly as imported; never altered.")
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    hidden_reason = models.CharField(max_length=30, choices=HiddenReason, blank=True)
+    source_status = models.CharField(
+        max_length=40, blank=True, help_text="What the source said about this comment."
+    )
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.COMMENT)
+    is_staff_reply = models.BooleanField(default=False)
+    staff_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="staff_replies",
+    )
+    created_at = models.DateTimeField(null=True, blank=True)
+    external_id = models.CharField(max_length=255, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when a person (not an import) last decided this comment's status;
+    # a re-import never overrides such a decision.
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    # Incremented on every change: two moderators acting on the same drawn
+    # version cannot silently overwrite each other.
+    version = models.PositiveIntegerField(default=1)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "external_id"],
+                condition=~Q(external_id=""),
+                name="comment_unique_article_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="hidden") | Q(hidden_reason=""),
+                name="comment_reason_only_when_hidden",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-created_at", "-id"], name="comment_queue"),
+            models.Index(fields=["article", "status"], name="comment_article_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author_name or 'Anonymous'} on {self.article_id}: {self.body[:40]}"
+
+    @property
+    def is_reader_comment(self) -> bool:
+        return self.kind == self.Kind.COMMENT
+
+
+class ImportRun(models.Model):
+    """A record of one import, from the web or the command line."""
+
+    class Origin(models.TextChoices):
+        WEB = "web", "Web upload"
+        COMMAND = "command", "Command line"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    origin = models.CharField(max_length=10, choices=Origin, default=Origin.COMMAND)
+    file_name = models.CharField(max_length=500)
+    format = models.CharField(max_length=20)
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    succeeded = models.BooleanField(default=False)
+    counts = models.JSONField(default=dict)
+    warnings = models.JSONField(default=list)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.format}) at {self.started_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,91 @@
+"""Turn untrusted comment and article markup into the small HTML readers see."""
+
+import html
+import re
+from urllib.parse import urlsplit
+
+import nh3
+
+COMMENT_TAGS = {
+    "p",
+    "br",
+    "a",
+    "em",
+    "i",
+    "strong",
+    "b",
+    "u",
+    "s",
+    "blockquote",
+    "q",
+    "code",
+    "pre",
+    "ul",
+    "ol",
+    "li",
+}
+# Articles carry a little more structure than comments, still no scripts or styles.
+ARTICLE_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "figure", "figcaption", "hr", "cite", "sub", "sup"}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+ODD_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]")
+ZERO_WIDTH = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
+BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def sanitize_html(markup: str, *, tags: set[str] = COMMENT_TAGS) -> str:
+    """Keep only the allow-listed tags; links get rel="nofollow ugc" and safe schemes."""
+    return nh3.clean(
+        markup,
+        tags=tags,
+        attributes={"a": {"href", "title"}},
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="nofollow ugc",
+        strip_comments=True,
+    ).strip()
+
+
+def sanitize_article_html(markup: str) -> str:
+    return sanitize_html(markup, tags=ARTICLE_TAGS)
+
+
+def clean_spaces(text: str) -> str:
+    return ZERO_WIDTH.sub("", ODD_SPACES.sub(" ", text))
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of plain text: split on blank lines, inner whitespace folded."""
+    text = clean_spaces(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [" ".join(chunk.split()) for chunk in BLANK_LINES.split(text) if chunk.strip()]
+
+
+def text_to_html(text: str) -> str:
+    """Plain text to escaped paragraphs."""
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in split_paragraphs(text))
+
+
+def safe_url(url: str) -> str:
+    """The URL if its scheme is http, https or mailto; otherwise empty."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    scheme = urlsplit(url).scheme.lower()
+    return url if scheme in ALLOWED_SCHEMES else ""
+
+
+BLOCK_TAG = re.compile(r"<\s*(p|br|div|ul|ol|blockquote|pre|h[1-6]|table)\b", re.IGNORECASE)
+
+
+def autoparagraph(markup: str) -> str:
+    """WordPress-style: blank lines make paragraphs, single newlines make <br>."""
+    markup = markup.replace("\r\n", "\n").replace("\r", "\n").strip()
+    paras = [p.strip() for p in BLANK_LINES.split(markup) if p.strip()]
+    return "\n".join("<p>" + p.replace("\n", "<br>\n") + "</p>" for p in paras)
+
+
+def comment_html(body: str, *, is_html: bool = True) -> str:
+    """The reader-facing HTML for a comment body from any source."""
+    if not is_html:
+        return text_to_html(body)
+    if not BLOCK_TAG.search(body):
+        body = autoparagraph(body)
+    return sanitize_html(body)

@@ -1,0 +1,74 @@
+"""Fixtures shared by every app's tests: the personas of the permission matrix."""
+
+from pathlib import Path
+
+import pytest
+
+from articles.tests.factory import make_user
+
+REPO = Path(__file__).resolve().parent
+SHARED = REPO.parent / "shared"
+SEED = SHARED / "seed" / "000_ee86aad54d56ea67.txt"
+SAMPLES = SHARED / "samples"
+
+
+@pytest.fixture
+def moderator(db):
+    return make_user(
+        "dana", groups=["Moderators"], first_name="Dana", last_name="Scully", is_staff=True
+    )
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("eddie", groups=["Editors"])
+
+
+@pytest.fixture
+def staff_without_role(db):
+    return make_user("sam", is_staff=True)
+
+
+@pytest.fixture
+def moderator_client(client, moderator):
+    client.force_login(moderator)
+    return client
+
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's headless Chromium, driven by Playwright (no browser download)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the test's own
+    # ORM calls are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, live_server):
+    context = chromium.new_context(
+        base_url=live_server.url, viewport={"width": 1280, "height": 900}
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def log_in(page, username, password="pw"):
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)

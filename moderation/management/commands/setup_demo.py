@@ -1,0 +1,34 @@
+import os
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+DEFAULT_USERNAME = "demo"
+
+
+class Command(BaseCommand):
+    help = "Create (or reset) a demo moderator and import the seed article(s)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("seed", nargs="*", help="Article files to import.")
+        parser.add_argument("--username", default=DEFAULT_USERNAME)
+
+    def handle(self, *args, seed, username, **options):
+        if seed:
+            call_command("import_articles", *seed, verbosity=options["verbosity"])
+        password = os.environ.get("DEMO_PASSWORD", "moderato-demo-2026")
+        user, _ = get_user_model().objects.get_or_create(
+            username=username, defaults={"first_name": "Demo", "last_name": "Moderator"}
+        )
+        user.is_staff = True  # may open /admin/; what they can do there comes from groups
+        user.set_password(password)
+        user.save()
+        user.groups.add(*Group.objects.filter(name__in=["Moderators", "Editors"]))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\nDemo moderator ready. Log in at http://127.0.0.1:8000/accounts/login/\n"
+                f"  username: {username}\n  password: {password}\n"
+            )
+        )

@@ -1,0 +1,254 @@
+"""The moderation rules. Admin, staff views, commands and tests all call these.
+
+Every decision locks the comment row, checks the version the moderator saw (when
+given), changes the comment and appends a `ModerationEvent` in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from articles.models import Comment
+from articles.sanitize import text_to_html
+from articles.services import mark_articles_changed
+
+from .models import ModerationEvent
+
+Status = Comment.Status
+Reason = Comment.HiddenReason
+Action = ModerationEvent.Action
+MODERATE_PERM = "moderation.moderate_comments"
+REPLY_PERM = "moderation.reply_as_staff"
+# Reasons a moderator can pick; "removed at source" is only set by imports.
+MODERATOR_REASONS = [r for r in Reason if r != Reason.REMOVED_AT_SOURCE]
+BULK_CHUNK = 2000
+MAX_REPLY_LENGTH = 10_000
+
+
+class ModerationConflict(Exception):
+    """The comment changed since the moderator's page was drawn."""
+
+    def __init__(self, comment: Comment, last_event: ModerationEvent | None):
+        self.comment = comment
+        self.last_event = last_event
+        super().__init__(describe_change(comment, last_event))
+
+
+@dataclass
+class BulkResult:
+    changed: int = 0
+    unchanged: int = 0  # already in the requested state
+    conflicts: int = 0  # changed by someone else since the page was drawn
+
+
+def describe_change(comment: Comment, event: ModerationEvent | None) -> str:
+    if event is None:
+        return f"This comment changed meanwhile; it is now {comment.get_status_display().lower()}."
+    who = event.actor.get_full_name() or event.actor.get_username()
+    return f"{event.get_action_display()} by {who} at {event.created_at:%Y-%m-%d %H:%M} UTC."
+
+
+def require(actor, perm: str) -> None:
+    if actor is None or not actor.has_perm(perm):
+        raise PermissionDenied("You do not have permission to do that.")
+
+
+def approve(comment: Comment, *, actor, note: str = "", expected_version: int | None = None):
+    """Show the comment to readers."""
+    return decide(comment, actor, Action.APPROVE, Status.APPROVED, "", note, expected_version)
+
+
+def hide(
+    comment: Comment,
+    *,
+    actor,
+    reason: str,
+    note: str = "",
+    expected_version: int | None = None,
+):
+    """Hide the comment from readers, for a reason."""
+    validate_reason(reason, note)
+    return decide(comment, actor, Action.HIDE, Status.HIDDEN, reason, note, expected_version)
+
+
+def restore(comment: Comment, *, actor, note: str = "", expected_version: int | None = None):
+    """Send the comment back to the pending queue."""
+    return decide(comment, actor, Action.RESTORE, Status.PENDING, "", note, expected_version)
+
+
+def validate_reason(reason: str, note: str) -> None:
+    if reason not in MODERATOR_REASONS:
+        raise ValidationError(f"Choose a reason for hiding ({reason!r} is not one).")
+    if reason == Reason.OTHER and not note.strip():
+        raise ValidationError("Say why in a note when the reason is “other”.")
+
+
+@transaction.atomic
+def decide(comment, actor, action, status, reason, note, expected_version):
+    """Lock, check, change, record. Returns the event, or None when nothing changed."""
+    require(actor, MODERATE_PERM)
+    current = Comment.objects.select_for_update().get(pk=comment.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise ModerationConflict(current, last_event(current))
+    if (current.status, current.hidden_reason) == (status, reason):
+        sync(comment, current)
+        return None
+    event = ModerationEvent(
+        comment=current,
+        actor=actor,
+        action=action,
+        status_before=current.status,
+        status_after=status,
+        reason=reason,
+        note=note.strip(),
+    )
+    current.status, current.hidden_reason = status, reason
+    current.moderated_at = event.created_at
+    current.version += 1
+    current.save(update_fields=["status", "hidden_reason", "moderated_at", "version"])
+    event.save()
+    mark_articles_changed([current.article_id])
+    sync(comment, current)
+    return event
+
+
+def sync(stale: Comment, fresh: Comment) -> None:
+    """Let the caller's object reflect what is now stored."""
+    for name in ("status", "hidden_reason", "moderated_at", "version"):
+        setattr(stale, name, getattr(fresh, name))
+
+
+def last_event(comment: Comment) -> ModerationEvent | None:
+    return comment.events.select_related("actor").first()
+
+
+def bulk_approve(comment_ids: Iterable[int], *, actor, note: str = "", expected=None):
+    """Approve many comments; `expected` maps id -> version the moderator saw."""
+    return bulk_decide(comment_ids, actor, Action.APPROVE, Status.APPROVED, "", note, expected)
+
+
+def bulk_hide(comment_ids: Iterable[int], *, actor, reason: str, note: str = "", expected=None):
+    validate_reason(reason, note)
+    return bulk_decide(comment_ids, actor, Action.HIDE, Status.HIDDEN, reason, note, expected)
+
+
+def bulk_decide(comment_ids, actor, action, status, reason, note, expected) -> BulkResult:
+    """A few queries per 2,000 comments, one event per changed comment."""
+    require(actor, MODERATE_PERM)
+    ids = sorted(set(comment_ids))
+    result = BulkResult()
+    touched_articles: set[int] = set()
+    now = timezone.now()
+    with transaction.atomic():
+        for start in range(0, len(ids), BULK_CHUNK):
+            chunk = ids[start : start + BULK_CHUNK]
+            rows = (
+                Comment.objects.select_for_update()
+                .filter(pk__in=chunk)
+                .values_list("pk", "status", "hidden_reason", "version", "article_id")
+            )
+            events = []
+            for pk, old_status, old_reason, version, article_id in rows:
+                if expected is not None and expected.get(pk, version) != version:
+                    result.conflicts += 1
+                elif (old_status, old_reason) == (status, reason):
+                    result.unchanged += 1
+                else:
+                    events.append(
+                        ModerationEvent(
+                            comment_id=pk,
+                            actor=actor,
+                            action=action,
+                            status_before=old_status,
+                            status_after=status,
+                            reason=reason,
+                            note=note.strip(),
+                            created_at=now,
+                        )
+                    )
+                    touched_articles.add(article_id)
+            if events:
+                Comment.objects.filter(pk__in=[e.comment_id for e in events]).update(
+                    status=status, hidden_reason=reason, moderated_at=now, version=F("version") + 1
+                )
+                ModerationEvent.objects.bulk_create(events)
+                result.changed += len(events)
+        mark_articles_changed(touched_articles)
+    return result
+
+
+@transaction.atomic
+def reply(parent: Comment, *, actor, body: str) -> Comment:
+    """Publish a staff reply under `parent`; replying to a pending comment approves it."""
+    require(actor, REPLY_PERM)
+    text = clean_reply(body)
+    parent = Comment.objects.select_for_update().get(pk=parent.pk)
+    if parent.status == Status.PENDING:
+        decide(parent, actor, Action.APPROVE, Status.APPROVED, "", "Approved on reply", None)
+        parent.refresh_from_db()
+    now = timezone.now()
+    staff_reply = Comment.objects.create(
+        article_id=parent.article_id,
+        parent=parent,
+        author_name=actor.get_full_name() or actor.get_username(),
+        body=text_to_html(text),
+        source_body=text,
+        status=Status.APPROVED,
+        is_staff_reply=True,
+        staff_author=actor,
+        created_at=now,
+        moderated_at=now,
+    )
+    ModerationEvent.objects.create(
+        comment=parent,
+        actor=actor,
+        action=Action.REPLY,
+        status_before=parent.status,
+        status_after=parent.status,
+        related_comment=staff_reply,
+        created_at=now,
+    )
+    mark_articles_changed([parent.article_id])
+    return staff_reply
+
+
+@transaction.atomic
+def edit_reply(staff_reply: Comment, *, actor, body: str) -> Comment:
+    """Staff may edit their own replies; the edit is recorded with the old text."""
+    require(actor, REPLY_PERM)
+    current = Comment.objects.select_for_update().get(pk=staff_reply.pk)
+    if not current.is_staff_reply or current.staff_author_id != actor.pk:
+        raise PermissionDenied("Only the author of a staff reply can edit it.")
+    text = clean_reply(body)
+    if text == current.source_body:
+        return current
+    ModerationEvent.objects.create(
+        comment=current,
+        actor=actor,
+        action=Action.EDIT_REPLY,
+        status_before=current.status,
+        status_after=current.status,
+        note=f"Previous text:\n{current.source_body}",
+        related_comment=current,
+    )
+    current.body, current.source_body = text_to_html(text), text
+    current.edited_at = timezone.now()
+    current.version += 1
+    current.save(update_fields=["body", "source_body", "edited_at", "version"])
+    mark_articles_changed([current.article_id])
+    return current
+
+
+def clean_reply(body: str) -> str:
+    text = (body or "").strip()
+    if not text:
+        raise ValidationError("A reply needs some text.")
+    if len(text) > MAX_REPLY_LENGTH:
+        raise ValidationError(f"A reply can be at most {MAX_REPLY_LENGTH:,} characters.")
+    return text

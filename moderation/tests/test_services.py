@@ -1,0 +1,165 @@
+"""The moderation rules every screen goes through."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from articles.models import Comment
+from articles.tests.factory import make_comment, make_user
+from moderation import services
+from moderation.models import ModerationEvent
+
+pytestmark = pytest.mark.django_db
+Status = Comment.Status
+
+
+def test_approve_records_an_event(moderator):
+    comment = make_comment()
+
+    event = services.approve(comment, actor=moderator, note="fine")
+
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED and comment.moderated_at is not None
+    assert (event.action, event.status_before, event.status_after) == (
+        "approve",
+        "pending",
+        "approved",
+    )
+    assert (event.actor, event.note) == (moderator, "fine")
+
+
+def test_hide_needs_a_reason_and_records_it(moderator):
+    comment = make_comment()
+
+    with pytest.raises(ValidationError):
+        services.hide(comment, actor=moderator, reason="")
+    with pytest.raises(ValidationError):
+        services.hide(comment, actor=moderator, reason="other", note="  ")
+    services.hide(comment, actor=moderator, reason="abuse")
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.hidden_reason) == ("hidden", "abuse")
+    assert ModerationEvent.objects.get().reason == "abuse"
+
+
+def test_reversal_is_a_new_event_and_the_old_one_stays(moderator):
+    comment = make_comment()
+    services.hide(comment, actor=moderator, reason="spam")
+
+    services.approve(comment, actor=moderator)
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.hidden_reason) == ("approved", "")
+    assert list(ModerationEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "hide",
+        "approve",
+    ]
+
+
+def test_a_decision_that_changes_nothing_records_nothing(moderator):
+    comment = make_comment(status=Status.APPROVED)
+
+    assert services.approve(comment, actor=moderator) is None
+    assert not ModerationEvent.objects.exists()
+
+
+def test_stale_version_is_a_conflict_naming_who_acted(moderator):
+    comment = make_comment()
+    seen_version = comment.version
+    other = make_user("mulder", groups=["Moderators"], first_name="Fox", last_name="Mulder")
+    services.approve(comment, actor=other)
+
+    with pytest.raises(services.ModerationConflict) as conflict:
+        services.hide(comment, actor=moderator, reason="spam", expected_version=seen_version)
+
+    assert "Approved by Fox Mulder" in str(conflict.value)
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+    assert ModerationEvent.objects.count() == 1
+
+
+def test_reply_is_approved_staff_and_threaded(moderator):
+    comment = make_comment(status=Status.APPROVED)
+
+    reply = services.reply(comment, actor=moderator, body="Thanks <b>for</b> this.\n\nSecond.")
+
+    assert reply.parent == comment and reply.article == comment.article
+    assert reply.status == Status.APPROVED and reply.is_staff_reply
+    assert reply.staff_author == moderator and reply.author_name == "Dana Scully"
+    assert reply.body == "<p>Thanks &lt;b&gt;for&lt;/b&gt; this.</p>\n<p>Second.</p>"
+    event = ModerationEvent.objects.get()
+    assert (event.action, event.comment, event.related_comment) == ("reply", comment, reply)
+
+
+def test_replying_to_a_pending_comment_approves_it(moderator):
+    comment = make_comment()
+
+    services.reply(comment, actor=moderator, body="Welcome.")
+
+    comment.refresh_from_db()
+    assert comment.status == Status.APPROVED
+    assert list(ModerationEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "approve",
+        "reply",
+    ]
+
+
+def test_empty_reply_is_refused(moderator):
+    with pytest.raises(ValidationError):
+        services.reply(make_comment(), actor=moderator, body="   ")
+    assert Comment.objects.count() == 1
+
+
+def test_staff_can_edit_only_their_own_reply(moderator):
+    reply = services.reply(make_comment(), actor=moderator, body="Frist")
+    other = make_user(groups=["Moderators"])
+
+    with pytest.raises(PermissionDenied):
+        services.edit_reply(reply, actor=other, body="Hijacked")
+    services.edit_reply(reply, actor=moderator, body="First")
+
+    reply.refresh_from_db()
+    assert reply.body == "<p>First</p>" and reply.edited_at is not None
+    edit = ModerationEvent.objects.get(action="edit_reply")
+    assert "Frist" in edit.note
+
+
+def test_without_the_permission_nothing_changes(staff_without_role):
+    comment = make_comment()
+
+    with pytest.raises(PermissionDenied):
+        services.approve(comment, actor=staff_without_role)
+    with pytest.raises(PermissionDenied):
+        services.reply(comment, actor=staff_without_role, body="hi")
+
+    comment.refresh_from_db()
+    assert comment.status == Status.PENDING
+    assert Comment.objects.count() == 1 and not ModerationEvent.objects.exists()
+
+
+def test_bulk_decisions_record_one_event_per_comment(moderator, django_assert_num_queries):
+    comments = [make_comment() for _ in range(5)]
+    make_comment(status=Status.HIDDEN, hidden_reason="spam")
+    ids = [c.pk for c in comments]
+    stale = {ids[0]: comments[0].version}
+    services.approve(comments[0], actor=moderator)  # someone acted meanwhile
+
+    # Savepoint, lock+read, update, insert events, bump articles, release.
+    with django_assert_num_queries(6):
+        result = services.bulk_hide(ids, actor=moderator, reason="spam", expected=stale)
+
+    assert (result.changed, result.conflicts, result.unchanged) == (4, 1, 0)
+    assert Comment.objects.filter(status=Status.HIDDEN).count() == 5
+    assert ModerationEvent.objects.filter(action="hide").count() == 4
+
+
+def test_events_cannot_be_changed_or_deleted(moderator):
+    event = services.approve(make_comment(), actor=moderator)
+
+    with pytest.raises(PermissionDenied):
+        event.save()
+    with pytest.raises(PermissionDenied):
+        event.delete()
+    with pytest.raises(PermissionDenied):
+        ModerationEvent.objects.all().delete()
+    with pytest.raises(PermissionDenied):
+        ModerationEvent.objects.update(note="x")
