@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import Article, Comment, ImportRun
+from .services import mark_articles_changed
 
 
 class CommentInline(admin.TabularInline):
@@ -28,6 +29,11 @@ class ArticleAdmin(admin.ModelAdmin):
     readonly_fields = ("source", "external_id", "created_at", "updated_at")
     date_hierarchy = "published_at"
     inlines = [CommentInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Readers' cached copy and ETag follow updated_at.
+        mark_articles_changed([obj.pk])
 
 
 @admin.register(ImportRun)

@@ -1,11 +1,41 @@
+"""Public pages: readers never log in, so their pages never touch the session."""
+
+from django.conf import settings
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
+from .caching import cached_page
 from .models import Article
 from .threads import public_threads
 
 ARTICLES_PER_PAGE = 20
+DESCRIPTION_CHARS = 200
+ROBOTS_DISALLOW = ["/admin/", "/moderation/", "/accounts/"]
+
+
+def may_be_signed_in(request) -> bool:
+    """Only a request with a session cookie can belong to staff; others skip the session.
+
+    Not touching the session keeps anonymous pages free of cookies and of `Vary: Cookie`,
+    so any reader's copy is every reader's copy.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def render_public(request, template: str, context: dict) -> HttpResponse:
+    """Staff get the live page with their nav links; readers get the anonymous variant."""
+    if may_be_signed_in(request):
+        response = render(request, template, context)
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    return HttpResponse(render_to_string(template, context))
 
 
 @require_safe
@@ -16,15 +46,41 @@ def index(request):
         .only("title", "slug", "deck", "published_at")
     )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "articles/index.html", {"page": page})
+    context = {"page": page, "canonical_url": request.build_absolute_uri(reverse("articles:index"))}
+    return render_public(request, "articles/index.html", context)
 
 
 @require_safe
 def detail(request, slug):
     article = get_object_or_404(Article, slug=slug)
-    threads, shown = public_threads(article)
-    return render(
+    if may_be_signed_in(request):
+        return render_public(request, "articles/detail.html", detail_context(request, article))
+    return cached_page(
         request,
-        "articles/detail.html",
-        {"article": article, "threads": threads, "comment_count": shown},
+        article,
+        lambda: render_to_string("articles/detail.html", detail_context(request, article)),
     )
+
+
+def detail_context(request, article: Article) -> dict:
+    threads, shown = public_threads(article)
+    return {
+        "article": article,
+        "threads": threads,
+        "comment_count": shown,
+        "description": describe(article),
+        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+    }
+
+
+def describe(article: Article) -> str:
+    """The meta/Open Graph description: the deck, else the start of the body."""
+    text = " ".join((article.deck or strip_tags(article.body)).split())
+    return Truncator(text).chars(DESCRIPTION_CHARS)
+
+
+@require_safe
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines += ["", f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}"]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -103,9 +103,112 @@ def test_staff_reply_is_threaded_and_marked(client):
 
     html = page(client, article)
 
-    assert 'class="badge text-bg-primary staff-badge">Staff<' in html
+    reply = re.search(r'<li class="comment comment-staff".*?</li>', html, re.S).group()
+    assert '<span class="badge staff-badge">Staff</span>' in reply
+    assert '<span class="comment-author">Dana Scully</span>' in reply
     assert html.index("Question?") < html.index("Answer.")
     assert "comment-replies" in html
+
+
+def test_staff_reply_shows_the_staff_members_current_name(client):
+    article = make_article()
+    parent = make_comment(article, status="approved")
+    staffer = make_user(first_name="Fox", last_name="Mulder")
+    make_comment(
+        article,
+        parent=parent,
+        status="approved",
+        is_staff_reply=True,
+        staff_author=staffer,
+        author_name="fmulder",
+    )
+
+    assert '<span class="comment-author">Fox Mulder</span>' in page(client, article)
+
+
+def test_pending_parent_takes_its_approved_replies_with_it(client):
+    article = make_article()
+    waiting = make_comment(article, body="<p>WAITING</p>")
+    make_comment(article, parent=waiting, body="<p>ORPHAN-REPLY</p>", status="approved")
+
+    html = page(client, article)
+
+    assert "WAITING" not in html and "ORPHAN-REPLY" not in html
+    assert "0 comments" in html
+
+
+def test_hidden_leaf_under_hidden_parent_leaves_nothing(client):
+    article = make_article()
+    gone = make_comment(article, status="hidden", hidden_reason="spam")
+    make_comment(article, parent=gone, status="hidden", hidden_reason="abuse")
+
+    html = page(client, article)
+
+    assert "removed by a moderator" not in html and "No comments yet." in html
+
+
+def test_placeholder_is_not_counted(client):
+    article = make_article()
+    gone = make_comment(article, status="hidden", hidden_reason="spam")
+    make_comment(article, parent=gone, status="approved")
+
+    assert '<h2 id="comments-heading" class="comments-heading">1 comment</h2>' in page(
+        client, article
+    )
+
+
+def test_deep_replies_stop_indenting_and_say_whom_they_answer(client):
+    from articles.threads import MAX_VISIBLE_DEPTH
+
+    article = make_article()
+    parent = None
+    for n in range(MAX_VISIBLE_DEPTH + 3):
+        parent = make_comment(
+            article,
+            parent=parent,
+            author_name=f"Person{n}",
+            body=f"<p>Level {n}</p>",
+            status="approved",
+        )
+
+    html = page(client, article)
+
+    assert html.count('<ol class="comment-replies') == MAX_VISIBLE_DEPTH
+    deepest = MAX_VISIBLE_DEPTH + 2
+    assert "In reply to <a href=" in html and f">Person{deepest - 1}</a>" in html
+    assert html.index(f"Level {deepest - 1}") < html.index(f"Level {deepest}")
+
+
+def test_times_are_machine_readable_and_readable(client):
+    from datetime import UTC, datetime
+
+    article = make_article(published_at=datetime(2026, 3, 2, 9, 30, tzinfo=UTC))
+    make_comment(article, status="approved", created_at=datetime(2026, 3, 4, 17, 5, tzinfo=UTC))
+
+    html = page(client, article)
+
+    assert '<time datetime="2026-03-02T09:30:00+00:00">2 March 2026</time>' in html
+    assert 'datetime="2026-03-04T17:05:00+00:00">4 Mar 2026, 17:05 UTC</time>' in html
+
+
+def test_article_page_is_semantic(client):
+    article = make_article(deck="A deck", image_credit="Photo by Ann")
+    make_comment(article, status="approved")
+
+    html = page(client, article)
+
+    assert '<html lang="en">' in html
+    assert html.count("<h1") == 1
+    assert '<article class="article' in html and '<main id="main"' in html
+    assert '<section class="comments" aria-labelledby="comments-heading">' in html
+    assert '<ol class="comment-thread' in html
+    assert "Photo by Ann" in html
+
+
+def test_javascript_source_link_is_dropped(client):
+    article = make_article(source_url="javascript:alert(1)")
+
+    assert "javascript:" not in page(client, article)
 
 
 def test_unsafe_html_in_an_old_row_is_not_rendered(client):
@@ -127,4 +230,8 @@ def test_public_pages_have_no_write_endpoint(client):
 
 def test_unknown_article_is_a_friendly_404(client):
     response = client.get("/articles/nope/")
+
     assert response.status_code == 404
+    html = response.content.decode()
+    assert "We could not find that page" in html
+    assert f'href="{reverse("articles:index")}"' in html

@@ -1,0 +1,51 @@
+"""Whole-page caching of public article pages, keyed on the article's `updated_at`.
+
+Every decision, reply or import that touches an article's comments bumps `updated_at`
+(`articles.services.mark_articles_changed`), so a changed article gets a new cache key and
+a new ETag: nothing has to be deleted, and every app process agrees on what is current.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, quote_etag
+
+from .models import Article
+
+
+def version_of(article: Article) -> str:
+    """What the page depends on: the article's last change and the deployed templates."""
+    stamp = int(article.updated_at.timestamp() * 1_000_000)
+    return f"{article.pk}-{stamp}-{settings.PUBLIC_PAGE_VERSION}"
+
+
+def page_key(request: HttpRequest, article: Article) -> str:
+    # The host is part of the key because the page carries absolute canonical/OG links.
+    return f"article-page:{version_of(article)}:{request.scheme}:{request.get_host()}"
+
+
+def last_modified(updated_at: datetime) -> int:
+    return int(updated_at.timestamp())
+
+
+def cached_page(request: HttpRequest, article: Article, render: Callable[[], str]) -> HttpResponse:
+    """The anonymous page: 304 when the reader has it, else cached HTML, else `render()`."""
+    etag = quote_etag(version_of(article))
+    modified = last_modified(article.updated_at)
+    response = get_conditional_response(request, etag=etag, last_modified=modified)
+    if response is None:
+        key = page_key(request, article)
+        html = cache.get(key)
+        if html is None:
+            html = render().encode()
+            cache.set(key, html, settings.PUBLIC_PAGE_CACHE_SECONDS)
+        response = HttpResponse(html)
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(modified)
+    # Shared caches may keep it but must ask again each time: a decision shows at once.
+    patch_cache_control(response, public=True, no_cache=True)
+    return response

@@ -1,0 +1,178 @@
+"""The article page is cached whole, and every decision, reply or import shows at once."""
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from django.utils.http import http_date
+
+from articles.importers.service import import_file
+from articles.models import Article, Comment
+from articles.tests.factory import make_article, make_comment
+from conftest import SEED
+from moderation import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def html_of(client, article, **headers):
+    response = client.get(article.get_absolute_url(), headers=headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+@pytest.fixture
+def seeded(db):
+    import_file(SEED)
+    return Article.objects.get()
+
+
+def comments_of(article):
+    return list(Comment.objects.filter(article=article).order_by("id"))
+
+
+def test_second_reader_gets_the_cached_page(client, django_assert_num_queries):
+    article = make_article()
+    make_comment(article, status="approved", body="<p>Cached words</p>")
+    first = html_of(client, article)
+
+    with django_assert_num_queries(1):  # the article; the HTML comes from the cache
+        second = html_of(client, article)
+
+    assert first == second and "Cached words" in second
+
+
+def test_approve_shows_the_comment(client, seeded, moderator):
+    gabriel, *_ = comments_of(seeded)
+    assert "Good news for traveling" not in html_of(client, seeded)
+
+    services.approve(gabriel, actor=moderator)
+
+    assert "Good news for traveling" in html_of(client, Article.objects.get())
+
+
+def test_hide_removes_the_comment(client, seeded, moderator):
+    gabriel, *_ = comments_of(seeded)
+    services.approve(gabriel, actor=moderator)
+    assert "Good news for traveling" in html_of(client, Article.objects.get())
+
+    services.hide(gabriel, actor=moderator, reason="spam")
+
+    assert "Good news for traveling" not in html_of(client, Article.objects.get())
+
+
+def test_restore_to_pending_removes_the_comment(client, seeded, moderator):
+    gabriel, *_ = comments_of(seeded)
+    services.approve(gabriel, actor=moderator)
+    assert "Good news for traveling" in html_of(client, Article.objects.get())
+
+    services.restore(gabriel, actor=moderator)
+
+    assert "Good news for traveling" not in html_of(client, Article.objects.get())
+
+
+def test_bulk_decisions_show(client, seeded, moderator):
+    ids = [c.pk for c in comments_of(seeded)]
+    assert "0 comments" in html_of(client, seeded)
+
+    services.bulk_approve(ids, actor=moderator)
+    assert "3 comments" in html_of(client, Article.objects.get())
+
+    services.bulk_hide(ids[:2], actor=moderator, reason="off_topic")
+    assert "1 comment<" in html_of(client, Article.objects.get())
+
+
+def test_staff_reply_shows(client, seeded, moderator):
+    _, jordan, _ = comments_of(seeded)
+    services.approve(jordan, actor=moderator)
+    assert "we will follow this story" not in html_of(client, Article.objects.get())
+
+    services.reply(jordan, actor=moderator, body="Thanks, we will follow this story.")
+
+    assert "we will follow this story" in html_of(client, Article.objects.get())
+
+
+def test_edited_staff_reply_shows(client, seeded, moderator):
+    _, jordan, _ = comments_of(seeded)
+    staff_reply = services.reply(jordan, actor=moderator, body="First words.")
+    assert "First words." in html_of(client, Article.objects.get())
+
+    services.edit_reply(staff_reply, actor=moderator, body="Better words.")
+
+    html = html_of(client, Article.objects.get())
+    assert "Better words." in html and "First words." not in html
+
+
+def test_import_that_changes_the_article_shows(client, seeded, tmp_path):
+    assert "Mobile Internet is coming" in html_of(client, seeded)
+    changed = tmp_path / "changed.txt"
+    text = SEED.read_text(encoding="utf-8")
+    changed.write_text(text.replace("Mobile Internet is coming", "Mobile data is coming"))
+
+    import_file(changed)
+
+    html = html_of(client, Article.objects.get())
+    assert "Mobile data is coming" in html and "Mobile Internet is coming" not in html
+
+
+def test_etag_and_last_modified_give_304(client):
+    article = make_article()
+    response = client.get(article.get_absolute_url())
+    etag = response.headers["ETag"]
+    assert response.headers["Last-Modified"] == http_date(int(article.updated_at.timestamp()))
+    assert "no-cache" in response.headers["Cache-Control"]
+
+    by_etag = client.get(article.get_absolute_url(), headers={"if-none-match": etag})
+    by_date = client.get(
+        article.get_absolute_url(),
+        headers={"if-modified-since": response.headers["Last-Modified"]},
+    )
+
+    assert by_etag.status_code == 304 and by_etag.headers["ETag"] == etag
+    assert by_date.status_code == 304
+    assert by_etag.content == b""
+
+
+def test_a_decision_changes_the_etag(client, seeded, moderator):
+    etag = client.get(seeded.get_absolute_url()).headers["ETag"]
+
+    services.approve(comments_of(seeded)[0], actor=moderator)
+
+    response = client.get(seeded.get_absolute_url(), headers={"if-none-match": etag})
+    assert response.status_code == 200 and response.headers["ETag"] != etag
+
+
+def test_readers_get_no_cookie_and_no_vary_on_cookie(client):
+    article = make_article()
+
+    for url in (article.get_absolute_url(), "/"):
+        response = client.get(url)
+        assert not response.cookies
+        assert "Cookie" not in response.headers.get("Vary", "")
+
+
+def test_staff_see_their_links_and_a_private_page(moderator_client):
+    article = make_article()
+    html_of(Client(), article)  # a reader's copy is now cached
+
+    response = moderator_client.get(article.get_absolute_url())
+
+    assert "Moderation desk" in response.content.decode()
+    assert "private" in response.headers["Cache-Control"]
+    assert "ETag" not in response.headers
+    assert "Cookie" in response.headers["Vary"]
+
+
+def test_readers_never_see_staff_links(moderator_client):
+    article = make_article()
+    moderator_client.get(article.get_absolute_url())
+
+    html = html_of(Client(), article)
+
+    assert "Moderation desk" not in html and "Log out" not in html

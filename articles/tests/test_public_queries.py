@@ -1,0 +1,89 @@
+"""Public pages run a fixed, small number of queries however many comments there are."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Comment
+from articles.tests.factory import make_article, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def add_comments(article, total: int) -> None:
+    """Half top-level comments, then a reply to each: approved, hidden, pending and staff."""
+    now = timezone.now()
+    staffer = make_user(first_name="Dana", last_name="Scully")
+    tops = Comment.objects.bulk_create(
+        Comment(article=article, body=f"<p>Top {n}</p>", status="approved", created_at=now)
+        for n in range(total // 2)
+    )
+    statuses = ["approved", "hidden", "pending", "approved"]
+    Comment.objects.bulk_create(
+        Comment(
+            article=article,
+            parent=top,
+            body=f"<p>Reply {n}</p>",
+            status=statuses[n % 4],
+            hidden_reason="spam" if statuses[n % 4] == "hidden" else "",
+            is_staff_reply=n % 4 == 3,
+            staff_author=staffer if n % 4 == 3 else None,
+            created_at=now,
+        )
+        for n, top in enumerate(tops)
+    )
+
+
+@pytest.mark.parametrize("comment_count", [10, 5000])
+def test_article_page_queries_do_not_grow_with_comments(
+    client, django_assert_num_queries, comment_count
+):
+    article = make_article()
+    add_comments(article, comment_count)
+
+    # 1. the article by slug; 2. its approved and hidden comments with staff names.
+    with django_assert_num_queries(2):
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert response.content.count(b'<li class="comment') > comment_count // 2
+
+    # Cached: only the article, to learn its `updated_at`.
+    with django_assert_num_queries(1):
+        assert client.get(article.get_absolute_url()).status_code == 200
+
+    # The reader already has this version: only the article.
+    with django_assert_num_queries(1):
+        response = client.get(
+            article.get_absolute_url(), headers={"if-none-match": response.headers["ETag"]}
+        )
+    assert response.status_code == 304
+
+
+@pytest.mark.parametrize("article_count", [1, 30])
+def test_index_queries_do_not_grow_with_articles(client, django_assert_num_queries, article_count):
+    for _ in range(article_count):
+        add_comments(make_article(), 4)
+
+    # 1. count for the paginator; 2. the page of articles with approved counts.
+    with django_assert_num_queries(2):
+        assert client.get(reverse("articles:index")).status_code == 200
+
+
+@pytest.mark.parametrize("article_count", [1, 30])
+def test_feed_and_sitemap_queries_do_not_grow(client, django_assert_num_queries, article_count):
+    for _ in range(article_count):
+        make_article()
+
+    with django_assert_num_queries(1):
+        assert client.get(reverse("articles:feed-atom")).status_code == 200
+    # 1. count for the sitemap's paginator; 2. the articles.
+    with django_assert_num_queries(2):
+        assert client.get("/sitemap.xml").status_code == 200
