@@ -36,11 +36,14 @@ COMMENT_FIELDS = {
     "author_url": STR, "author_username": STR, "body": STR, "source_body": STR,
     "source_body_is_html": BOOL, "status": STR, "hidden_reason": STR, "source_status": STR,
     "kind": STR, "is_staff_reply": BOOL, "staff_author": STR, "created_at": OPT_STR,
+    "moderated_at": OPT_STR,
 }  # fmt: skip
 STATUSES = {PENDING, APPROVED, HIDDEN}
 KINDS = {KIND_COMMENT, KIND_PINGBACK, KIND_TRACKBACK}
 REASON = re.compile(r"^[a-z_]+$")
 COMMENTO_STATES = {"approved": APPROVED, "unapproved": PENDING, "flagged": PENDING}
+# An exported article id "<source>:<external id>" names where the article first came from.
+KNOWN_SOURCES = {"text", "disqus", "wxr", "json", "rss", "atom", "moderato"}
 
 
 def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[Record]:
@@ -133,9 +136,15 @@ def parse_moderato(data: dict[str, Any], ctx: ParseContext) -> Iterator[Record]:
         path = f"articles[{index}]"
         checked(article, ARTICLE_FIELDS, path, ("id", "title"), ctx)
         key = article["id"]
+        source, _, external_id = key.partition(":")
+        if source not in KNOWN_SOURCES or not external_id:
+            source, external_id = "", ""  # a hand-made id: kept whole under "json"
         yield ArticleRecord(
             key=key,
             title=article["title"],
+            slug=article.get("slug", ""),
+            source=source,
+            external_id=external_id,
             source_url=article.get("source_url", ""),
             deck=article.get("deck", ""),
             body=article.get("body", ""),
@@ -171,8 +180,6 @@ def moderato_comment(obj: Any, article_key: str, path: str, ctx: ParseContext) -
     kind = obj.get("kind", KIND_COMMENT)
     if kind not in KINDS:
         raise ImportFormatError(f"{path}.kind: {kind!r} is not one of {sorted(KINDS)}")
-    if obj.get("is_staff_reply"):
-        ctx.warn(f"{path}: staff reply imported as an ordinary comment")
     # source_body is what the loader keeps verbatim; body is only its sanitised copy.
     source = obj.get("source_body") or obj["body"]
     return CommentRecord(
@@ -190,6 +197,9 @@ def moderato_comment(obj: Any, article_key: str, path: str, ctx: ParseContext) -
         hidden_reason=reason,
         source_status=obj.get("source_status", ""),
         kind=kind,
+        is_staff_reply=obj.get("is_staff_reply", False),
+        staff_username=obj.get("staff_author", ""),
+        moderated_at=date(obj.get("moderated_at"), f"{path}.moderated_at"),
     )
 
 
@@ -205,7 +215,9 @@ def parse_isso(threads: list[Any], ctx: ParseContext) -> Iterator[Record]:
         # Isso thread ids are usually site-relative paths, not URLs.
         url = key if key.startswith(("http://", "https://")) else ""
         yield ArticleRecord(key=key, title=title, source_url=url)
-        for number, comment in enumerate(expect(thread.get("comments", []), LIST, path)):
+        for number, comment in enumerate(
+            expect(thread.get("comments", []), LIST, f"{path}.comments")
+        ):
             where = f"{path}.comments[{number}]"
             expect(comment, (dict,), where)
             cid = expect(comment.get("id"), (int, str), f"{where}.id")

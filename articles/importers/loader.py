@@ -7,16 +7,18 @@ whole or not at all.
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from django.utils import timezone
 
 from ..models import Article, Comment
-from ..sanitize import comment_html, safe_url, sanitize_article_html
-from ..services import mark_articles_changed, unique_slug
+from ..sanitize import safe_url, sanitize_article_html
+from ..services import SLUG_MAX, mark_articles_changed, unique_slug
+from .bulk import RowInserter, comment_ids_by_key, imported_comments
+from .comment_rows import INSERT_COLUMNS, CommentRows
 from .records import ArticleRecord, CommentRecord
+from .report import ImportReport, deepest_thread
 
 BATCH_SIZE = 2000
 # Formats whose "articles" are just pages that comments hang on: an entry with
@@ -26,77 +28,7 @@ ARTICLES_NEED_COMMENTS = {"disqus", "wxr"}
 MAX_LISTED = 20  # keys named in one warning before "and N more"
 
 ARTICLE_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at")
-COMMENT_TEXT_FIELDS = (
-    "author_name",
-    "author_email",
-    "author_url",
-    "author_username",
-    "body",
-    "source_body",
-    "created_at",
-    "kind",
-    "source_status",
-)
-
-
-@dataclass
-class ImportReport:
-    """What one file did (or, on a dry run, would do)."""
-
-    file_name: str
-    format: str
-    dry_run: bool = False
-    articles_created: int = 0
-    articles_updated: int = 0
-    articles_unchanged: int = 0
-    articles_skipped_without_comments: int = 0
-    comments_created: int = 0
-    comments_updated: int = 0
-    comments_unchanged: int = 0
-    created_by_status: Counter = field(default_factory=Counter)
-    created_by_kind: Counter = field(default_factory=Counter)
-    replies: int = 0
-    orphans_made_top_level: int = 0
-    comments_without_article: int = 0
-    deepest_thread: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def comments_seen(self) -> int:
-        return (
-            self.comments_created
-            + self.comments_updated
-            + self.comments_unchanged
-            + self.comments_without_article
-        )
-
-    def as_counts(self) -> dict:
-        return {
-            "articles_created": self.articles_created,
-            "articles_updated": self.articles_updated,
-            "articles_unchanged": self.articles_unchanged,
-            "articles_skipped_without_comments": self.articles_skipped_without_comments,
-            "comments_created": self.comments_created,
-            "comments_updated": self.comments_updated,
-            "comments_unchanged": self.comments_unchanged,
-            "created_by_status": dict(self.created_by_status),
-            "created_by_kind": dict(self.created_by_kind),
-            "replies": self.replies,
-            "orphans_made_top_level": self.orphans_made_top_level,
-            "comments_without_article": self.comments_without_article,
-            "deepest_thread": self.deepest_thread,
-        }
-
-    def summary(self) -> str:
-        status = ", ".join(f"{n} {s}" for s, n in sorted(self.created_by_status.items()))
-        verb = "would import" if self.dry_run else "imported"
-        return (
-            f"{self.file_name} ({self.format}) {verb}: "
-            f"articles {self.articles_created} created, {self.articles_updated} updated, "
-            f"{self.articles_unchanged} unchanged; "
-            f"comments {self.comments_created} new ({status or 'none'}), "
-            f"{self.comments_updated} updated, {self.comments_unchanged} unchanged"
-        )
+SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
 class Loader:
@@ -120,7 +52,10 @@ class Loader:
         self.waiting_for_parent: dict[int, tuple[int, str]] = {}  # comment pk -> parent ref
         self.waiting_for_article: list[CommentRecord] = []
         self.changed_articles: set[int] = set()
+        self.created_articles: set[int] = set()
         self.batch: list[CommentRecord] = []
+        self.inserter = RowInserter(Comment, INSERT_COLUMNS)
+        self.rows = CommentRows(now=self.now, all_pending=all_pending)
 
     # -- driving ---------------------------------------------------------------
     def load(self, records: Iterable[ArticleRecord | CommentRecord]) -> ImportReport:
@@ -164,6 +99,11 @@ class Loader:
                 [f"{r.key} (article {r.article_key})" for r in missing],
             )
         self.resolve_parents()
+        if missing_staff := self.rows.missing_staff():
+            self.warn_keys(
+                "staff replies kept without a staff author (no user here has that username)",
+                missing_staff,
+            )
         skipped = [k for k in self.article_records if k not in self.article_ids]
         self.report.articles_skipped_without_comments = len(skipped)
         if skipped:
@@ -192,15 +132,18 @@ class Loader:
             "source_url": safe_url(record.source_url)[:1000],
             "published_at": record.published_at,
         }
-        article = Article.objects.filter(source=self.source, external_id=record.key).first()
+        source = record.source or self.source
+        external_id = record.external_id or record.key
+        article = Article.objects.filter(source=source, external_id=external_id).first()
         if article is None:
             article = Article.objects.create(
-                slug=unique_slug(values["title"]),
-                source=self.source,
-                external_id=record.key,
+                slug=self.new_slug(record, values["title"]),
+                source=source,
+                external_id=external_id,
                 **values,
             )
             self.report.articles_created += 1
+            self.created_articles.add(article.pk)
             return article.pk
         changed = [name for name in ARTICLE_FIELDS if getattr(article, name) != values[name]]
         if changed:
@@ -213,24 +156,34 @@ class Loader:
             self.report.articles_unchanged += 1
         return article.pk
 
+    def new_slug(self, record: ArticleRecord, title: str) -> str:
+        """The record's own slug when valid and free (exported URLs keep working), else new."""
+        wanted = record.slug.strip()
+        if wanted and len(wanted) <= SLUG_MAX and SLUG.match(wanted):
+            if not Article.objects.filter(slug=wanted).exists():
+                return wanted
+            self.report.warnings.append(f"slug {wanted!r} is taken here; made a new one")
+        elif wanted:
+            self.report.warnings.append(f"slug {wanted!r} is not a valid slug; made a new one")
+        return unique_slug(title)
+
     # -- comments --------------------------------------------------------------
     def write_comments(self, records: list[CommentRecord]) -> None:
         records = self.drop_duplicates(records)
         existing = self.existing_comments(records)
-        new: list[tuple[Comment, CommentRecord]] = []
+        new: list[tuple[dict, CommentRecord]] = []
         updated: list[Comment] = []
         update_fields: set[str] = set()
         for record in records:
             article_pk = self.article_ids[record.article_key]
-            values = self.comment_values(record)
+            values = self.rows.values(record)
             current = existing.get((article_pk, record.key))
             if current is None:
-                comment = Comment(article_id=article_pk, external_id=record.key, **values)
-                comment.parent_id = self.known_parent(article_pk, record.parent_key)
-                new.append((comment, record))
+                values.update(article_id=article_pk, external_id=record.key)
+                new.append((values, record))
                 continue
             self.comment_ids[(article_pk, record.key)] = current.pk
-            fields = self.apply_changes(current, values)
+            fields = self.rows.apply_changes(current, values)
             if fields:
                 updated.append(current)
                 update_fields.update(fields)
@@ -238,15 +191,45 @@ class Loader:
                 self.report.comments_updated += 1
             else:
                 self.report.comments_unchanged += 1
-        if new:
-            Comment.objects.bulk_create([c for c, _ in new], batch_size=BATCH_SIZE)
-            for comment, record in new:
-                self.comment_ids[(comment.article_id, record.key)] = comment.pk
-                if record.parent_key and comment.parent_id is None:
-                    self.waiting_for_parent[comment.pk] = (comment.article_id, record.parent_key)
-                self.count_new(comment, record)
+        self.insert_in_waves(new)
         if updated:
             Comment.objects.bulk_update(updated, sorted(update_fields), batch_size=500)
+
+    def insert_in_waves(self, new: list[tuple[dict, CommentRecord]]) -> None:
+        """Insert parents before their replies so most replies get parent_id at once.
+
+        Each wave holds the rows whose parent is already stored (or who have none);
+        replies to rows of this batch wait for the next wave. A reply whose parent
+        is not in sight waits for `resolve_parents` at the end of the file.
+        """
+        batch_keys = {(v["article_id"], r.key) for v, r in new}
+        while new:
+            wave, later = [], []
+            for values, record in new:
+                parent_ref = (values["article_id"], record.parent_key)
+                if (
+                    record.parent_key
+                    and parent_ref not in self.comment_ids
+                    and (parent_ref in batch_keys)
+                ):
+                    later.append((values, record))
+                else:
+                    values["parent_id"] = self.comment_ids.get(parent_ref)
+                    wave.append((values, record))
+            if not wave:  # a cycle of replies: break it, the parents resolve later
+                wave, later = later, []
+                for values, _ in wave:
+                    values["parent_id"] = None
+            self.inserter.insert([tuple(v[c] for c in self.inserter.columns) for v, _ in wave])
+            refs = [(v["article_id"], r.key) for v, r in wave]
+            self.comment_ids.update(comment_ids_by_key(refs))
+            for values, record in wave:
+                batch_keys.discard((values["article_id"], record.key))
+                if record.parent_key and values["parent_id"] is None:
+                    pk = self.comment_ids[(values["article_id"], record.key)]
+                    self.waiting_for_parent[pk] = (values["article_id"], record.parent_key)
+                self.count_new(values, record)
+            new = later
 
     def drop_duplicates(self, records: list[CommentRecord]) -> list[CommentRecord]:
         seen: set[tuple[str, str]] = set()
@@ -265,60 +248,24 @@ class Loader:
         return unique
 
     def existing_comments(self, records: list[CommentRecord]) -> dict[tuple[int, str], Comment]:
-        article_pks = {self.article_ids[r.article_key] for r in records}
-        keys = [r.key for r in records]
-        rows = Comment.objects.filter(article_id__in=article_pks, external_id__in=keys)
+        refs = [
+            (self.article_ids[r.article_key], r.key)
+            for r in records
+            if self.article_ids[r.article_key] not in self.created_articles
+        ]
+        if not refs:  # articles created by this import have no earlier comments
+            return {}
+        ids = comment_ids_by_key(refs)
+        rows = Comment.objects.filter(pk__in=ids.values()).order_by()
         return {(c.article_id, c.external_id): c for c in rows}
 
-    def comment_values(self, record: CommentRecord) -> dict:
-        status, reason = record.status, record.hidden_reason
-        if self.all_pending:
-            status, reason = Comment.Status.PENDING, ""
-        if status != Comment.Status.HIDDEN:
-            reason = ""
-        return {
-            "author_name": record.author_name.strip()[:255],
-            "author_email": record.author_email.strip()[:320],
-            "author_url": safe_url(record.author_url)[:1000],
-            "author_username": record.author_username.strip()[:255],
-            "body": comment_html(record.body, is_html=record.body_is_html),
-            "source_body": record.body,
-            "status": status,
-            "hidden_reason": reason,
-            "source_status": record.source_status[:40],
-            "kind": record.kind,
-            "created_at": record.created_at,
-            "imported_at": self.now,
-        }
-
-    def apply_changes(self, comment: Comment, values: dict) -> list[str]:
-        """Update what the source changed; a person's decision is never undone."""
-        fields = [name for name in COMMENT_TEXT_FIELDS if getattr(comment, name) != values[name]]
-        source_decides = comment.moderated_at is None and not self.all_pending
-        if source_decides and (comment.status, comment.hidden_reason) != (
-            values["status"],
-            values["hidden_reason"],
-        ):
-            fields += ["status", "hidden_reason"]
-        for name in fields:
-            setattr(comment, name, values[name])
-        if fields:
-            comment.version += 1
-            fields.append("version")
-        return fields
-
-    def known_parent(self, article_pk: int, parent_key: str | None) -> int | None:
-        if not parent_key:
-            return None
-        return self.comment_ids.get((article_pk, parent_key))
-
-    def count_new(self, comment: Comment, record: CommentRecord) -> None:
+    def count_new(self, values: dict, record: CommentRecord) -> None:
         self.report.comments_created += 1
-        self.report.created_by_status[comment.status] += 1
-        self.report.created_by_kind[comment.kind] += 1
+        self.report.created_by_status[values["status"]] += 1
+        self.report.created_by_kind[values["kind"]] += 1
         if record.parent_key:
             self.report.replies += 1
-        self.changed_articles.add(comment.article_id)
+        self.changed_articles.add(values["article_id"])
 
     def resolve_parents(self) -> None:
         """Link replies that came before their parents; orphans become top level."""
@@ -329,10 +276,14 @@ class Loader:
         }
         if unresolved:
             # A parent may already be in the database from an earlier import.
-            for c in Comment.objects.filter(
-                article_id__in={a for a, _ in unresolved.values()},
-                external_id__in={k for _, k in unresolved.values()},
-            ).only("pk", "article_id", "external_id"):
+            for c in (
+                imported_comments()
+                .filter(
+                    article_id__in={a for a, _ in unresolved.values()},
+                    external_id__in={k for _, k in unresolved.values()},
+                )
+                .only("pk", "article_id", "external_id")
+            ):
                 self.comment_ids[(c.article_id, c.external_id)] = c.pk
         links, orphans = [], []
         for pk, ref in self.waiting_for_parent.items():
@@ -356,27 +307,3 @@ class Loader:
         listed = ", ".join(keys[:MAX_LISTED])
         more = f" and {len(keys) - MAX_LISTED} more" if len(keys) > MAX_LISTED else ""
         self.report.warnings.append(f"{message}: {listed}{more}")
-
-
-def deepest_thread(article_ids: Iterable[int]) -> int:
-    """How many levels the deepest thread in these articles has (1 = no replies)."""
-    ids = list(article_ids)
-    if not ids:
-        return 0
-    parents = dict(Comment.objects.filter(article_id__in=ids).values_list("pk", "parent_id"))
-    depth: dict[int, int] = {}
-
-    def level(pk: int) -> int:
-        chain = []
-        while pk is not None and pk not in depth:
-            chain.append(pk)
-            pk = parents.get(pk)
-            if len(chain) > len(parents):  # a cycle; cannot happen via the loader
-                break
-        base = depth.get(pk, 0) if pk is not None else 0
-        for node in reversed(chain):
-            base += 1
-            depth[node] = base
-        return depth[chain[0]] if chain else depth.get(pk, 0)
-
-    return max((level(pk) for pk in parents), default=0)

@@ -31,6 +31,11 @@ class ArticleRecord:
 
     key: str  # the source's id for the article, unique within the file
     title: str
+    slug: str = ""  # wanted slug (Moderato exports); used when valid and free
+    # Where the article first came from, when the file says so (Moderato exports
+    # carry "disqus:123"); empty: the file's own format and `key`.
+    source: str = ""
+    external_id: str = ""
     source_url: str = ""
     deck: str = ""
     body: str = ""  # HTML (sanitised by the loader)
@@ -57,6 +62,9 @@ class CommentRecord:
     hidden_reason: str = ""
     source_status: str = ""  # what the source said, verbatim ("1", "spam", "isDeleted")
     kind: str = KIND_COMMENT
+    is_staff_reply: bool = False
+    staff_username: str = ""  # the staff author, matched to a user of this site by username
+    moderated_at: datetime | None = None  # set: a person decided the status; imports keep it
     line: int | None = None
 
 

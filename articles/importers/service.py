@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from typing import BinaryIO
+from typing import BinaryIO, NoReturn
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -61,14 +61,16 @@ def import_stream(
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Parse and load one file in one transaction; a dry run rolls back and records nothing."""
+    run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format="")
     try:
         format = format or sniff(stream)
         parse = FORMATS[format]
     except ImportFormatError as exc:
-        raise ImportFailed(str(exc.with_path(name))) from None
+        fail(run, str(exc.with_path(name)))
     except KeyError:
-        raise ImportFailed(f"{name}: unknown format {format!r}") from None
-    run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format=format)
+        fail(run, f"{name}: unknown format {format!r}")
+    if run is not None:
+        run.format = format
     report = ImportReport(file_name=name, format=format, dry_run=dry_run)
     ctx = ParseContext()
     try:
@@ -100,9 +102,10 @@ def sniff(stream: BinaryIO) -> str:
     return detect_format(head)
 
 
-def fail(run: ImportRun | None, message: str) -> None:
+def fail(run: ImportRun | None, message: str) -> NoReturn:
     """Record the failed run (outside the rolled-back transaction) and raise."""
     if run is not None:
+        run.format = run.format or "unknown"
         run.error = message
         run.finished_at = timezone.now()
         run.save()

@@ -136,7 +136,7 @@ def item_comments(
     comments: list[CommentRecord] = []
     local_keys: set[str] = set()
     renamed: dict[str, str] = {}
-    for number, elem in enumerate(item, 1):
+    for elem in item:
         if field_name(elem.tag) != "wp:comment":
             continue
         comment = comment_record(elem, article_key, item_line, ctx)

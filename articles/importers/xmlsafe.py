@@ -82,7 +82,7 @@ def iter_records(
     while True:
         chunk = stream.read(CHUNK)
         if first:
-            if not chunk.strip():
+            if not chunk.removeprefix(codecs.BOM_UTF8).strip():
                 raise ImportFormatError("the file is empty", line=1)
             checker.start(chunk)
             first = False
@@ -115,7 +115,7 @@ def _feed(parser: XMLParser, chunk: bytes | None) -> None:
             parser.feed(chunk)
     except EntitiesForbidden:
         raise ImportFormatError(
-            "refused: the file declares XML entities (possible entity-expansion bomb)",
+            "refused: the file declares XML entities (an entity-expansion bomb or an external entity)",
             line=parser.parser.CurrentLineNumber,
         ) from None
     except ExternalReferenceForbidden:
@@ -140,8 +140,8 @@ def parse_error(exc: ParseError) -> ImportFormatError:
         message = "the XML ends too early (truncated file?)"
     elif exc.code == expat.errors.codes[expat.errors.XML_ERROR_UNBOUND_PREFIX]:
         message = (
-            "the file uses a namespace prefix it never declares (Blogger exports do this"
-            " with 'app:'), so it is not namespace-well-formed XML"
+            "an element or attribute uses a namespace prefix that the file never declares"
+            " (Blogger exports do this with 'app:'), so it is not namespace-well-formed XML"
         )
     elif exc.code == expat.errors.codes[expat.errors.XML_ERROR_MISPLACED_XML_PI]:
         message = "there is text before the '<?xml ...?>' declaration"

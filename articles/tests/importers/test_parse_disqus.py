@@ -146,7 +146,7 @@ def test_wrong_root_is_refused():
 def test_post_without_thread_is_skipped_with_warning():
     data = b"""<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
       <post dsq:id="1"><message>hi</message></post></disqus>"""
-    articles, comments, ctx = parse_bytes(data)
+    _, comments, ctx = parse_bytes(data)
     assert comments == [] and "without <thread" in ctx.warnings[0].message
     assert ctx.warnings[0].line == 2
 

@@ -75,5 +75,5 @@ def test_atom_text_constructs():
 
 
 def test_unknown_root_is_refused():
-    with pytest.raises(ImportFormatError, match="RSS 2.0"):
+    with pytest.raises(ImportFormatError, match=r"RSS 2\.0"):
         list(feeds.parse(io.BytesIO(b"<html/>"), ParseContext()))

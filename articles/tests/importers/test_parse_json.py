@@ -83,7 +83,9 @@ def test_commento_states(changes, expected):
 
 
 def test_remark42_backup_jsonl():
-    articles, comments, ctx = parse_bytes((SAMPLES / "remark42-backup-v1-fixture.jsonl").read_bytes())
+    articles, comments, ctx = parse_bytes(
+        (SAMPLES / "remark42-backup-v1-fixture.jsonl").read_bytes()
+    )
     assert [a.key for a in articles] == ["https://radio-t.com", "https://radio-t.com/2"]
     assert [(c.key, c.parent_key, c.line) for c in comments] == [
         ("efbc17f177ee1a1c0ee6e1e025749966ec071adc", None, 2),
@@ -160,7 +162,12 @@ def test_moderato_format_round_trip_fields():
     )
     assert article.published_at == datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
     first, second = comments
-    assert (first.key, first.status, first.body, first.created_at) == ("c1", "approved", "<p>Hi</p>", None)
+    assert (first.key, first.status, first.body, first.created_at) == (
+        "c1",
+        "approved",
+        "<p>Hi</p>",
+        None,
+    )
     assert second.parent_key == "c1" and second.article_key == "a1"
     assert second.body == "raw <script>x</script> text" and not second.body_is_html
     assert (second.status, second.hidden_reason) == ("hidden", "spam")

@@ -1,0 +1,97 @@
+"""What one import did: the counts and warnings shown to the user and kept on the ImportRun."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..models import Comment
+
+
+@dataclass
+class ImportReport:
+    """What one file did (or, on a dry run, would do)."""
+
+    file_name: str
+    format: str
+    dry_run: bool = False
+    articles_created: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    articles_skipped_without_comments: int = 0
+    comments_created: int = 0
+    comments_updated: int = 0
+    comments_unchanged: int = 0
+    created_by_status: Counter = field(default_factory=Counter)
+    created_by_kind: Counter = field(default_factory=Counter)
+    replies: int = 0
+    orphans_made_top_level: int = 0
+    comments_without_article: int = 0
+    deepest_thread: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def comments_seen(self) -> int:
+        return (
+            self.comments_created
+            + self.comments_updated
+            + self.comments_unchanged
+            + self.comments_without_article
+        )
+
+    def as_counts(self) -> dict:
+        return {
+            "articles_created": self.articles_created,
+            "articles_updated": self.articles_updated,
+            "articles_unchanged": self.articles_unchanged,
+            "articles_skipped_without_comments": self.articles_skipped_without_comments,
+            "comments_created": self.comments_created,
+            "comments_updated": self.comments_updated,
+            "comments_unchanged": self.comments_unchanged,
+            "created_by_status": dict(self.created_by_status),
+            "created_by_kind": dict(self.created_by_kind),
+            "replies": self.replies,
+            "orphans_made_top_level": self.orphans_made_top_level,
+            "comments_without_article": self.comments_without_article,
+            "deepest_thread": self.deepest_thread,
+        }
+
+    def summary(self) -> str:
+        status = ", ".join(f"{n} {s}" for s, n in sorted(self.created_by_status.items()))
+        verb = "would import" if self.dry_run else "imported"
+        return (
+            f"{self.file_name} ({self.format}) {verb}: "
+            f"articles {self.articles_created} created, {self.articles_updated} updated, "
+            f"{self.articles_unchanged} unchanged; "
+            f"comments {self.comments_created} new ({status or 'none'}), "
+            f"{self.comments_updated} updated, {self.comments_unchanged} unchanged"
+        )
+
+
+def deepest_thread(article_ids: Iterable[int]) -> int:
+    """How many levels the deepest thread in these articles has (1 = no replies)."""
+    ids = list(article_ids)
+    if not ids:
+        return 0
+    parents = dict(
+        Comment.objects.filter(article_id__in=ids).order_by("pk").values_list("pk", "parent_id")
+    )
+    depth: dict[int, int] = {}
+    for pk, parent in parents.items():  # parents usually come first: one pass
+        if parent is None:
+            depth[pk] = 1
+        elif parent in depth:
+            depth[pk] = depth[parent] + 1
+    for pk in parents:  # the rest: replies stored before their parents
+        if pk not in depth:
+            chain = [pk]
+            while (up := parents.get(chain[-1])) is not None and up not in depth:
+                if len(chain) > len(parents):  # a cycle; the loader never makes one
+                    break
+                chain.append(up)
+            base = depth.get(up, 0) if up is not None else 0
+            for node in reversed(chain):
+                base += 1
+                depth[node] = base
+    return max(depth.values(), default=0)
