@@ -31,6 +31,7 @@ class RowInserter:
             i for i, f in enumerate(fields) if isinstance(f, models.DateTimeField)
         ]
         self.adapt = connection.ops.adapt_datetimefield_value
+        self.memo: dict = {}
 
     def insert(self, rows: list[tuple]) -> None:
         if not rows:
@@ -51,8 +52,16 @@ class RowInserter:
 
     def prepare(self, row: tuple) -> tuple:
         values = list(row)
+        memo = self.memo
         for i in self.datetime_positions:
-            values[i] = self.adapt(values[i])
+            value = values[i]
+            if value is not None:
+                # Every row of an import shares one imported_at: convert it once.
+                if value not in memo:
+                    if len(memo) > 10_000:
+                        memo.clear()
+                    memo[value] = self.adapt(value)
+                values[i] = memo[value]
         return tuple(values)
 
 

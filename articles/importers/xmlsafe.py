@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import BinaryIO
-from xml.etree.ElementTree import Element, ParseError, TreeBuilder
+from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 from xml.parsers import expat
 
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
@@ -31,53 +31,42 @@ ROOT = "root"
 RECORD = "record"
 
 
-class _Target:
-    """TreeBuilder wrapper that notes where each element starts and which ones are records."""
+class _RootReached(Exception):
+    """The prolog is over: no declaration can come after the root element starts."""
 
-    def __init__(self, is_record: Callable[[str], bool]) -> None:
-        self.builder = TreeBuilder()
-        self.is_record = is_record
-        self.parser: XMLParser | None = None
-        self.stack: list[tuple[Element, int, bool]] = []  # element, start line, inside a record
-        self.events: list[tuple[str, Element, int]] = []
-        self.detach: list[tuple[Element, Element]] = []  # (parent, child) to drop after use
 
-    def start(self, tag: str, attrs: dict[str, str]) -> Element:
-        elem = self.builder.start(tag, attrs)
-        line = self.parser.parser.CurrentLineNumber if self.parser else 0
-        inside = bool(self.stack) and (self.stack[-1][2] or self.is_record(self.stack[-1][0].tag))
-        if not self.stack:
-            self.events.append((ROOT, elem, line))
-        self.stack.append((elem, line, inside))
-        return elem
+class _PrologGuard:
+    """A defusedxml parser target that stops at the root element's start tag."""
 
-    def end(self, tag: str) -> Element:
-        elem = self.builder.end(tag)
-        _, line, inside = self.stack.pop()
-        if inside or not self.stack:
-            return elem  # part of a record still being built, or the root itself
-        if self.is_record(elem.tag):
-            self.events.append((RECORD, elem, line))
-        # Whatever sits outside records (channel titles, categories, ...) is dropped
-        # too; a record is dropped after the caller has seen it.
-        self.detach.append((self.stack[-1][0], elem))
-        return elem
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        raise _RootReached
+
+    def end(self, tag: str) -> None:
+        return None
 
     def data(self, data: str) -> None:
-        self.builder.data(data)
+        return None
 
-    def close(self) -> Element:
-        return self.builder.close()
+    def close(self) -> None:
+        return None
 
 
 def iter_records(
     stream: BinaryIO, is_record: Callable[[str], bool]
-) -> Iterator[tuple[str, Element, int]]:
-    """Yield (ROOT, root, line) once, then (RECORD, element, line) for each finished record."""
-    target = _Target(is_record)
-    parser = XMLParser(target=target)
-    target.parser = parser
+) -> Iterator[tuple[str, Element, int | None]]:
+    """Yield (ROOT, root, 1) once, then (RECORD, element, None) for each finished record.
+
+    Safety comes from defusedxml, speed from the C parser: entity and DTD
+    declarations can only appear in the prolog, before the root element, so
+    defusedxml's parser reads the prolog (refusing entity declarations and
+    external references) and stops at the root. The document itself is then
+    parsed by ElementTree's C pull parser, for which any entity other than the
+    five predefined ones is an error, as no declaration can exist.
+    """
+    guard: XMLParser | None = XMLParser(target=_PrologGuard())
+    pull = XMLPullParser(events=("start", "end"))
     checker = _Utf8Checker()
+    walker = _RecordWalker(is_record)
     first = True
     while True:
         chunk = stream.read(CHUNK)
@@ -89,24 +78,67 @@ def iter_records(
         if not chunk:
             break
         checker.check(chunk)
-        _feed(parser, chunk)
-        yield from _drain(target)
-    _feed(parser, None)
-    yield from _drain(target)
+        if guard is not None and _prolog_ends_in(guard, chunk):
+            guard = None
+        _feed(pull, chunk)
+        yield from walker.walk(_events(pull))
+    if guard is not None:
+        _feed(guard, None)  # a file that never reaches an element: say why
+    _feed(pull, None)
+    yield from walker.walk(_events(pull))
 
 
-def _drain(target: _Target) -> Iterator[tuple[str, Element, int]]:
-    events, target.events = target.events, []
-    yield from events
-    for parent, child in target.detach:
-        if len(parent) and parent[-1] is child:
-            del parent[-1]
-        else:
-            parent.remove(child)
-    target.detach.clear()
+def _events(pull: XMLPullParser) -> Iterator[tuple[str, Element]]:
+    """The pull parser queues its syntax errors among the events: raise them as ours."""
+    try:
+        yield from pull.read_events()
+    except ParseError as exc:
+        raise parse_error(exc) from None
 
 
-def _feed(parser: XMLParser, chunk: bytes | None) -> None:
+def _prolog_ends_in(guard: XMLParser, chunk: bytes) -> bool:
+    try:
+        _feed(guard, chunk)
+    except _RootReached:
+        return True
+    return False
+
+
+class _RecordWalker:
+    """Turns start/end events into finished records, dropping each once it is seen."""
+
+    def __init__(self, is_record: Callable[[str], bool]) -> None:
+        self.is_record = is_record
+        self.stack: list[Element] = []
+        self.record_depth = 0  # how many open elements are records (or inside one)
+
+    def walk(self, events) -> Iterator[tuple[str, Element, int | None]]:
+        stack = self.stack
+        for event, elem in events:
+            if event == "start":
+                if not stack:
+                    yield ROOT, elem, 1
+                if self.record_depth or self.is_record(elem.tag):
+                    self.record_depth += 1
+                stack.append(elem)
+                continue
+            stack.pop()
+            if self.record_depth:
+                self.record_depth -= 1
+                if self.record_depth:
+                    continue  # part of a record still being built
+                yield RECORD, elem, None
+            if stack:
+                # Records, and whatever sits outside them (channel titles, ...),
+                # are dropped once finished so memory stays flat.
+                parent = stack[-1]
+                if len(parent) and parent[-1] is elem:
+                    del parent[-1]
+                else:
+                    parent.remove(elem)
+
+
+def _feed(parser: XMLParser | XMLPullParser, chunk: bytes | None) -> None:
     """Feed (or close with None), turning every parser complaint into ImportFormatError."""
     try:
         if chunk is None:
@@ -115,7 +147,8 @@ def _feed(parser: XMLParser, chunk: bytes | None) -> None:
             parser.feed(chunk)
     except EntitiesForbidden:
         raise ImportFormatError(
-            "refused: the file declares XML entities (an entity-expansion bomb or an external entity)",
+            "refused: the file declares XML entities"
+            " (an entity-expansion bomb or an external entity)",
             line=parser.parser.CurrentLineNumber,
         ) from None
     except ExternalReferenceForbidden:

@@ -47,10 +47,20 @@ def test_external_entity_is_refused(parse):
         run(parse, EXTERNAL_ENTITY)
 
 
-@pytest.mark.parametrize("parse", XML_PARSERS)
-def test_external_dtd_is_never_fetched(parse):
+EXTERNAL_DTD_DISQUS = (
+    b'<?xml version="1.0"?>\n<!DOCTYPE disqus SYSTEM "http://example.invalid/evil.dtd">\n'
+    + DISQUS_OPEN
+    + b"<thread><title>&evil;</title></thread></disqus>"
+)
+
+
+@pytest.mark.parametrize(
+    ("parse", "data"),
+    [(disqus.parse, EXTERNAL_DTD_DISQUS), (wxr.parse, EXTERNAL_DTD), (feeds.parse, EXTERNAL_DTD)],
+)
+def test_external_dtd_is_never_fetched(parse, data):
     with pytest.raises(ImportFormatError, match="undefined entity") as caught:
-        run(parse, EXTERNAL_DTD)
+        run(parse, data)
     assert caught.value.line == 3
 
 
