@@ -2,23 +2,27 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
 from articles.models import Comment
 
 from . import services
-from .forms import HideForm, ReplyForm
+from .forms import DecisionForm, HideForm, ReplyForm
 from .models import ModerationEvent
 
 
 class EventInline(admin.TabularInline):
+    """The comment's history, read-only."""
+
     model = ModerationEvent
     fk_name = "comment"
     extra = 0
     can_delete = False
     fields = ("created_at", "actor", "action", "status_before", "status_after", "reason", "note")
     readonly_fields = fields
+    ordering = ("-created_at", "-id")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -30,11 +34,11 @@ class EventInline(admin.TabularInline):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ("short_body", "author_name", "article", "status", "hidden_reason", "created_at")
-    list_filter = ("status", "hidden_reason", "is_staff_reply", "kind")
+    list_filter = ("status", "hidden_reason", "is_staff_reply", "kind", "created_at")
     search_fields = ("body", "author_name", "author_email", "article__title")
     list_select_related = ("article",)
     raw_id_fields = ("article", "parent", "staff_author")
-    actions = ["approve_selected", "hide_selected"]
+    actions = ["approve_selected", "hide_selected", "restore_selected"]
     inlines = [EventInline]
     # Status and text change only through decisions, so every change is recorded.
     readonly_fields = [f.name for f in Comment._meta.fields if f.name not in ("id",)]
@@ -53,9 +57,16 @@ class CommentAdmin(admin.ModelAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not request.user.has_perm(services.MODERATE_PERM):
-            actions.pop("approve_selected", None)
-            actions.pop("hide_selected", None)
+            for name in ("approve_selected", "hide_selected", "restore_selected"):
+                actions.pop(name, None)
         return actions
+
+    @admin.action(description="Return selected comments to pending")
+    def restore_selected(self, request, queryset):
+        changed = 0
+        for comment in queryset.select_related(None).only("pk"):
+            changed += services.restore(comment, actor=request.user) is not None
+        self.message_user(request, f"Returned {changed} to pending.")
 
     @admin.action(description="Approve selected comments")
     def approve_selected(self, request, queryset):
@@ -110,34 +121,45 @@ class CommentAdmin(admin.ModelAdmin):
     def decide_view(self, request, pk):
         """Approve, hide or reply from a comment's admin page (POST only)."""
         if request.method != "POST":
-            return redirect(reverse("admin:articles_comment_change", args=[pk]))
+            return HttpResponseNotAllowed(["POST"])
         comment = get_object_or_404(Comment, pk=pk)
-        decision = request.POST.get("decision")
         try:
-            if decision == "approve":
-                services.approve(comment, actor=request.user)
-            elif decision == "hide":
-                form = HideForm(request.POST)
-                if not form.is_valid():
-                    raise ValidationError([e for errs in form.errors.values() for e in errs])
-                services.hide(comment, actor=request.user, **form.cleaned_data)
-            elif decision == "reply":
-                services.reply(comment, actor=request.user, body=request.POST.get("body", ""))
-            else:
-                raise ValidationError("Unknown decision.")
+            self.run_decision(request, comment, request.POST.get("decision"))
         except PermissionDenied:
             raise
+        except services.ModerationConflict as conflict:
+            self.message_user(request, f"Not changed: {conflict}", messages.WARNING)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
         else:
             self.message_user(request, "Done.", messages.SUCCESS)
         return redirect(reverse("admin:articles_comment_change", args=[pk]))
 
+    def run_decision(self, request, comment, decision) -> None:
+        version = DecisionForm(request.POST)
+        seen = version.cleaned_data["version"] if version.is_valid() else None
+        actor = request.user
+        if decision == "approve":
+            services.approve(comment, actor=actor, expected_version=seen)
+        elif decision == "restore":
+            services.restore(comment, actor=actor, expected_version=seen)
+        elif decision == "hide":
+            form = HideForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([e for errs in form.errors.values() for e in errs])
+            services.hide(comment, actor=actor, expected_version=seen, **form.cleaned_data)
+        elif decision == "reply":
+            services.reply(comment, actor=actor, body=request.POST.get("body", ""))
+        elif decision == "edit_reply":
+            services.edit_reply(comment, actor=actor, body=request.POST.get("body", ""))
+        else:
+            raise ValidationError("Unknown decision.")
+
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(admin.ModelAdmin):
     list_display = ("created_at", "actor", "action", "comment", "status_before", "status_after")
-    list_filter = ("action", "reason")
+    list_filter = ("action", "reason", "created_at")
     search_fields = ("note", "actor__username", "comment__body")
     list_select_related = ("actor", "comment")
     readonly_fields = [f.name for f in ModerationEvent._meta.fields]

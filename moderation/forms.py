@@ -43,3 +43,94 @@ class DecisionForm(forms.Form):
     """The version of the comment the moderator saw when the page was drawn."""
 
     version = forms.IntegerField(min_value=1, required=False)
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters, read from the query string so a view is a shareable URL."""
+
+    TABS = {
+        "pending": Comment.Status.PENDING,
+        "approved": Comment.Status.APPROVED,
+        "hidden": Comment.Status.HIDDEN,
+        "all": None,
+    }
+    STAFF_CHOICES = [
+        ("", "Any comment"),
+        ("readers", "Reader comments"),
+        ("staff", "Staff replies"),
+        ("answered", "Answered by staff"),
+        ("unanswered", "Not answered by staff"),
+    ]
+    ORDER_CHOICES = [("newest", "Newest first"), ("oldest", "Oldest first")]
+
+    tab = forms.ChoiceField(choices=[(t, t) for t in TABS], required=False)
+    article = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+    q = forms.CharField(label="Text", required=False, max_length=200)
+    author = forms.CharField(required=False, max_length=255)
+    date_from = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    source_status = forms.CharField(label="Source said", required=False, max_length=40)
+    staff = forms.ChoiceField(label="Staff", choices=STAFF_CHOICES, required=False)
+    order = forms.ChoiceField(choices=ORDER_CHOICES, required=False)
+
+    def filters(self) -> dict:
+        """Cleaned values with defaults; invalid values are dropped, not fatal."""
+        self.is_valid()  # fields with errors are left out of cleaned_data
+        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+        data.setdefault("tab", "pending")
+        data.setdefault("order", "newest")
+        return data
+
+
+class BulkForm(forms.Form):
+    """Selected rows as "id:version", or every comment matching the filter."""
+
+    DECISIONS = [("approve", "Approve"), ("hide", "Hide")]
+
+    decision = forms.ChoiceField(choices=DECISIONS)
+    selected = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
+    all_matching = forms.BooleanField(required=False)
+    # When the page was drawn: "all matching" skips comments decided after it.
+    drawn_at = forms.DateTimeField(required=False)
+    reason = forms.ChoiceField(
+        choices=[("", "Reason…"), *[(r.value, r.label) for r in MODERATOR_REASONS]],
+        required=False,
+    )
+    note = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.versions = parse_selected(data.getlist("selected") if data else [])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "hide":
+            if not data.get("reason"):
+                self.add_error("reason", "Choose a reason for hiding.")
+            elif data["reason"] == Comment.HiddenReason.OTHER and not data.get("note", "").strip():
+                self.add_error("note", "Say why in a note when the reason is “other”.")
+        if not data.get("all_matching") and not self.versions:
+            raise forms.ValidationError("Select some comments first.")
+        return data
+
+
+def parse_selected(values: list[str]) -> dict[int, int]:
+    """["12:3", "15:1"] -> {12: 3, 15: 1}; malformed entries are ignored."""
+    versions = {}
+    for value in values:
+        pk, _, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    return versions
+
+
+class EditReplyForm(forms.Form):
+    body = forms.CharField(
+        label="Your reply",
+        max_length=MAX_REPLY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

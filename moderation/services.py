@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from articles.models import Comment
 from articles.sanitize import text_to_html
@@ -48,10 +50,19 @@ class BulkResult:
 
 
 def describe_change(comment: Comment, event: ModerationEvent | None) -> str:
+    """ "Approved by Dana Scully 2 minutes ago." or, without an event, the current status."""
     if event is None:
         return f"This comment changed meanwhile; it is now {comment.get_status_display().lower()}."
     who = event.actor.get_full_name() or event.actor.get_username()
-    return f"{event.get_action_display()} by {who} at {event.created_at:%Y-%m-%d %H:%M} UTC."
+    return f"{event.get_action_display()} by {who} {time_ago(event.created_at)}."
+
+
+def time_ago(moment, now=None) -> str:
+    """ "just now", "2 minutes ago", "3 days ago": the coarsest unit, like naturaltime."""
+    now = now or timezone.now()
+    if (now - moment).total_seconds() < 60:
+        return "just now"
+    return timesince(moment, now, depth=1).replace("\xa0", " ") + " ago"
 
 
 def require(actor, perm: str) -> None:
@@ -128,18 +139,40 @@ def last_event(comment: Comment) -> ModerationEvent | None:
     return comment.events.select_related("actor").first()
 
 
-def bulk_approve(comment_ids: Iterable[int], *, actor, note: str = "", expected=None):
+def bulk_approve(
+    comment_ids: Iterable[int],
+    *,
+    actor,
+    note: str = "",
+    expected: dict[int, int] | None = None,
+    unchanged_since: datetime | None = None,
+) -> BulkResult:
     """Approve many comments; `expected` maps id -> version the moderator saw."""
-    return bulk_decide(comment_ids, actor, Action.APPROVE, Status.APPROVED, "", note, expected)
+    rule = (Action.APPROVE, Status.APPROVED, "", note)
+    return bulk_decide(comment_ids, actor, rule, expected, unchanged_since)
 
 
-def bulk_hide(comment_ids: Iterable[int], *, actor, reason: str, note: str = "", expected=None):
+def bulk_hide(
+    comment_ids: Iterable[int],
+    *,
+    actor,
+    reason: str,
+    note: str = "",
+    expected: dict[int, int] | None = None,
+    unchanged_since: datetime | None = None,
+) -> BulkResult:
+    """Hide many comments for one reason; skips those changed since the page was drawn."""
     validate_reason(reason, note)
-    return bulk_decide(comment_ids, actor, Action.HIDE, Status.HIDDEN, reason, note, expected)
+    rule = (Action.HIDE, Status.HIDDEN, reason, note)
+    return bulk_decide(comment_ids, actor, rule, expected, unchanged_since)
 
 
-def bulk_decide(comment_ids, actor, action, status, reason, note, expected) -> BulkResult:
-    """A few queries per 2,000 comments, one event per changed comment."""
+def bulk_decide(comment_ids, actor, rule, expected, unchanged_since) -> BulkResult:
+    """Three queries per 2,000 comments, one event per changed comment.
+
+    A comment is skipped as a conflict when its version differs from `expected`
+    or when someone decided it after `unchanged_since` (the page's drawing time).
+    """
     require(actor, MODERATE_PERM)
     ids = sorted(set(comment_ids))
     result = BulkResult()
@@ -148,39 +181,59 @@ def bulk_decide(comment_ids, actor, action, status, reason, note, expected) -> B
     with transaction.atomic():
         for start in range(0, len(ids), BULK_CHUNK):
             chunk = ids[start : start + BULK_CHUNK]
-            rows = (
-                Comment.objects.select_for_update()
-                .filter(pk__in=chunk)
-                .values_list("pk", "status", "hidden_reason", "version", "article_id")
-            )
-            events = []
-            for pk, old_status, old_reason, version, article_id in rows:
-                if expected is not None and expected.get(pk, version) != version:
-                    result.conflicts += 1
-                elif (old_status, old_reason) == (status, reason):
-                    result.unchanged += 1
-                else:
-                    events.append(
-                        ModerationEvent(
-                            comment_id=pk,
-                            actor=actor,
-                            action=action,
-                            status_before=old_status,
-                            status_after=status,
-                            reason=reason,
-                            note=note.strip(),
-                            created_at=now,
-                        )
-                    )
-                    touched_articles.add(article_id)
-            if events:
-                Comment.objects.filter(pk__in=[e.comment_id for e in events]).update(
-                    status=status, hidden_reason=reason, moderated_at=now, version=F("version") + 1
+            changing = lock_and_sort(chunk, rule, expected, unchanged_since, result)
+            if changing:
+                insert_events(list(changing), actor, rule, now)
+                Comment.objects.filter(pk__in=list(changing)).update(
+                    status=rule[1],
+                    hidden_reason=rule[2],
+                    moderated_at=now,
+                    version=F("version") + 1,
                 )
-                ModerationEvent.objects.bulk_create(events)
-                result.changed += len(events)
+                result.changed += len(changing)
+                touched_articles.update(changing.values())
         mark_articles_changed(touched_articles)
     return result
+
+
+def lock_and_sort(chunk, rule, expected, unchanged_since, result) -> dict[int, int]:
+    """Lock one chunk of rows; count conflicts and no-ops; return {id: article id} to change."""
+    _, status, reason, _ = rule
+    rows = (
+        Comment.objects.select_for_update()
+        .filter(pk__in=chunk)
+        .values_list("pk", "status", "hidden_reason", "version", "moderated_at", "article_id")
+    )
+    changing = {}
+    for pk, old_status, old_reason, version, moderated_at, article_id in rows:
+        seen = expected.get(pk, version) if expected is not None else version
+        if seen != version or (unchanged_since and moderated_at and moderated_at > unchanged_since):
+            result.conflicts += 1
+        elif (old_status, old_reason) == (status, reason):
+            result.unchanged += 1
+        else:
+            changing[pk] = article_id
+    return changing
+
+
+def insert_events(ids: list[int], actor, rule, now: datetime) -> None:
+    """INSERT … SELECT: the database copies each locked comment's old status into its event.
+
+    Building 10,000 ModerationEvent objects for bulk_create costs ~0.5 s of Python.
+    Runs before the UPDATE, while `status` is still the old one.
+    """
+    action, status, reason, note = rule
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(ids))
+    sql = (  # only table names and placeholders are formatted in
+        f"INSERT INTO {quote(ModerationEvent._meta.db_table)}"  # noqa: S608
+        " (comment_id, actor_id, action, status_before, status_after, reason, note, created_at)"
+        " SELECT id, %s, %s, status, %s, %s, %s, %s"
+        f" FROM {quote(Comment._meta.db_table)} WHERE id IN ({placeholders})"
+    )
+    when = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [actor.pk, action, status, reason, note.strip(), when, *ids])
 
 
 @transaction.atomic

@@ -5,7 +5,12 @@ from . import views
 app_name = "moderation"
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("bulk/", views.bulk, name="bulk"),
+    path("comments/<int:pk>/", views.comment, name="comment"),
     path("comments/<int:pk>/approve/", views.approve, name="approve"),
     path("comments/<int:pk>/hide/", views.hide, name="hide"),
+    path("comments/<int:pk>/restore/", views.restore, name="restore"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
+    path("comments/<int:pk>/edit-reply/", views.edit_reply, name="edit_reply"),
+    path("articles/<int:pk>/", views.article, name="article"),
 ]

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def test_moderate_the_seed_article_then_read_it(browser_page, moderator):
+def test_moderate_the_seed_article_then_read_it(desk_roles, browser_page, moderator):
     page = browser_page
     import_file(SEED)
     gabriel_1, jordan, gabriel_2 = Comment.objects.order_by("id")

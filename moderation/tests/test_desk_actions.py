@@ -1,0 +1,104 @@
+"""Row actions: plain forms redirect with a message; desk.js gets the redrawn row."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Comment
+from articles.tests.factory import make_comment, make_user
+from moderation import services
+from moderation.models import ModerationEvent
+
+pytestmark = pytest.mark.django_db
+ROW = {"headers": {"X-Desk-Row": "1"}}
+
+
+def test_approve_answers_desk_js_with_a_done_row_and_undo(moderator_client):
+    comment = make_comment(author_name="Gabriel")
+
+    response = moderator_client.post(
+        reverse("moderation:approve", args=[comment.pk]),
+        {"version": 1, "tab": "pending", "next": "/moderation/"},
+        **ROW,
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "queue-done" in html and "Approved the comment by Gabriel." in html
+    assert reverse("moderation:restore", args=[comment.pk]) in html and "Undo" in html
+    assert 'value="2"' in html  # the undo carries the new version
+
+
+def test_undo_is_a_new_event_and_redraws_the_full_row(moderator_client, moderator):
+    comment = make_comment()
+    services.approve(comment, actor=moderator)
+
+    response = moderator_client.post(
+        reverse("moderation:restore", args=[comment.pk]),
+        {"version": 2, "tab": "pending"},
+        **ROW,
+    )
+
+    assert "queue-item" in response.content.decode()
+    assert Comment.objects.get().status == "pending"
+    assert list(ModerationEvent.objects.order_by("id").values_list("action", flat=True)) == [
+        "approve",
+        "restore",
+    ]
+
+
+def test_conflict_redraws_the_row_with_who_acted_and_fresh_controls(moderator_client):
+    comment = make_comment()
+    mulder = make_user("mulder", groups=["Moderators"], first_name="Fox", last_name="Mulder")
+    services.approve(comment, actor=mulder)
+    event = ModerationEvent.objects.get()
+    moment = event.created_at + timedelta(minutes=2)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: moment)
+        response = moderator_client.post(
+            reverse("moderation:hide", args=[comment.pk]),
+            {"reason": "spam", "version": 1, "tab": "pending"},
+            **ROW,
+        )
+
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Approved by Fox Mulder 2 minutes ago." in html
+    assert 'name="version" value="2"' in html  # choose again, knowingly
+    assert Comment.objects.get().status == "approved"
+    assert ModerationEvent.objects.count() == 1
+
+
+def test_invalid_hide_answers_400_with_the_reason(moderator_client):
+    comment = make_comment()
+    response = moderator_client.post(
+        reverse("moderation:hide", args=[comment.pk]), {"reason": "other", "note": " "}, **ROW
+    )
+    assert response.status_code == 400
+    assert "Say why in a note" in response.content.decode()
+    assert Comment.objects.get().status == "pending"
+
+
+def test_reply_from_the_queue_row(moderator_client):
+    comment = make_comment(author_name="Jo")
+    response = moderator_client.post(
+        reverse("moderation:reply", args=[comment.pk]), {"body": "Thanks", "tab": "pending"}, **ROW
+    )
+    assert "Published your reply to Jo." in response.content.decode()
+    assert Comment.objects.filter(is_staff_reply=True, parent=comment).exists()
+
+
+def test_edit_own_reply_is_recorded(moderator_client, moderator):
+    staff_reply = services.reply(make_comment(), actor=moderator, body="Frist")
+
+    response = moderator_client.post(
+        reverse("moderation:edit_reply", args=[staff_reply.pk]), {"body": "First"}, follow=True
+    )
+
+    assert "Saved your edited reply." in response.content.decode()
+    staff_reply.refresh_from_db()
+    assert staff_reply.source_body == "First" and staff_reply.edited_at
+    assert "Frist" in ModerationEvent.objects.get(action="edit_reply").note

@@ -1,0 +1,180 @@
+"""The queue page: tabs, filters, paging, query counts, bulk actions."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Comment
+from articles.tests.factory import make_article, make_comment
+from moderation import services
+from moderation.models import ModerationEvent
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("moderation:queue")
+
+
+def html_of(client, query=""):
+    response = client.get(f"{QUEUE}?{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_tabs_show_counts_and_keep_filters(moderator_client):
+    article = make_article()
+    make_comment(article, status="pending")
+    make_comment(article, status="approved")
+    make_comment(article, status="hidden", hidden_reason="spam")
+    make_comment(status="pending")  # another article
+
+    response = moderator_client.get(f"{QUEUE}?article={article.pk}&tab=hidden")
+
+    counts = {t["label"]: t["count"] for t in response.context["tabs"]}
+    assert counts == {"Pending": 1, "Approved": 1, "Hidden": 1, "All": 3}
+    assert all(f"article={article.pk}" in t["url"] for t in response.context["tabs"])
+    assert [c.status for c in response.context["page"]] == ["hidden"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=walrus", {"walrus"}),
+        ("author=ada%20lovelace", {"ada"}),
+        ("author=b@example.com", {"bob"}),
+        ("source_status=spam", {"ada"}),
+        ("staff=staff", {"ours"}),
+        ("staff=answered", {"walrus"}),
+        ("staff=unanswered", {"ada", "bob", "old"}),
+        ("date_to=2020-01-02", {"old"}),
+        ("date_from=2020-01-02", {"ada", "bob", "walrus", "ours"}),
+    ],
+)
+def test_filters(moderator_client, moderator, query, expected):
+    names = {}
+    names["ada"] = make_comment(author_name="Ada Lovelace", source_status="spam")
+    names["bob"] = make_comment(author_name="Bob", author_email="b@example.com")
+    names["walrus"] = make_comment(body="<p>The Walrus said</p>", status="approved")
+    names["old"] = make_comment(created_at=timezone.make_aware(timezone.datetime(2020, 1, 1)))
+    names["ours"] = services.reply(names["walrus"], actor=moderator, body="Thanks")
+    by_pk = {c.pk: name for name, c in names.items()}
+
+    response = moderator_client.get(f"{QUEUE}?tab=all&{query}")
+
+    assert {by_pk[c.pk] for c in response.context["page"]} == expected
+
+
+def test_order_and_pages_of_fifty_keep_the_filter(moderator_client):
+    article = make_article()
+    start = timezone.now() - timedelta(days=1)
+    for n in range(51):
+        make_comment(article, created_at=start + timedelta(minutes=n), body=f"<p>n{n}</p>")
+
+    first = moderator_client.get(f"{QUEUE}?article={article.pk}&order=oldest")
+    second = moderator_client.get(f"{QUEUE}?article={article.pk}&order=oldest&page=2")
+
+    assert len(first.context["page"]) == 50 and first.context["page"][0].body == "<p>n0</p>"
+    assert [c.body for c in second.context["page"]] == ["<p>n50</p>"]
+    assert f"article={article.pk}&amp;order=oldest&amp;page=2" in first.content.decode()
+
+
+def test_row_shows_article_author_parent_source_and_controls(moderator_client):
+    parent = make_comment(author_name="Parent Pat", body="<p>Original point</p>")
+    make_comment(
+        parent.article, parent=parent, author_name="Rita", body="<p>Reply</p>", source_status="1"
+    )
+
+    html = html_of(moderator_client)
+
+    assert parent.article.title in html and "Rita" in html
+    assert "In reply to <strong>Parent Pat</strong>: Original point" in html
+    assert "source: 1" in html
+    assert 'name="reason"' in html and "Publish reply" in html and "Approve" in html
+
+
+def test_bad_filter_values_are_ignored(moderator_client):
+    make_comment()
+    response = moderator_client.get(f"{QUEUE}?date_from=yesterday&tab=nope&page=x")
+    assert response.status_code == 200 and len(response.context["page"]) == 1
+
+
+@pytest.mark.parametrize("item_count", [1, 3, 50])
+def test_queue_query_count_is_fixed(moderator_client, django_assert_num_queries, item_count):
+    article = make_article()
+    for _ in range(item_count):
+        make_comment(article, parent=make_comment(article, status="approved"))
+    # session, user, user permissions, group permissions,
+    # counts per tab (one aggregate), the page of rows with article and parent joined.
+    with django_assert_num_queries(6):
+        assert moderator_client.get(QUEUE).status_code == 200
+    # With an article filter: + the article's title for the filter line.
+    with django_assert_num_queries(7):
+        assert moderator_client.get(f"{QUEUE}?article={article.pk}&q=comment").status_code == 200
+
+
+def test_counts_per_tab_are_one_query(django_assert_num_queries):
+    from moderation import selectors
+
+    make_comment(status="approved")
+    make_comment()
+    with django_assert_num_queries(1):
+        counts = selectors.tab_counts(Comment.objects.all())
+    assert counts == {"pending": 1, "approved": 1, "hidden": 0, "all": 2}
+
+
+def test_bulk_selected_skips_changed_comments_and_says_so(moderator_client, moderator):
+    a, b, c = make_comment(), make_comment(), make_comment()
+    services.hide(c, actor=moderator, reason="spam")  # someone acted after the page was drawn
+
+    response = moderator_client.post(
+        reverse("moderation:bulk"),
+        {"decision": "approve", "selected": [f"{a.pk}:1", f"{b.pk}:1", f"{c.pk}:1"]},
+        follow=True,
+    )
+
+    assert "Approved 2 comments. Skipped 1 that changed" in response.content.decode()
+    assert dict(Comment.objects.values_list("pk", "status")) == {
+        a.pk: "approved",
+        b.pk: "approved",
+        c.pk: "hidden",
+    }
+    assert ModerationEvent.objects.filter(action="approve").count() == 2
+
+
+def test_bulk_all_matching_reruns_the_filter_server_side(moderator_client, moderator):
+    article = make_article()
+    matching = [make_comment(article, body="<p>buy pills</p>") for _ in range(3)]
+    make_comment(article, body="<p>fine</p>")
+    make_comment(body="<p>buy pills elsewhere</p>")
+    drawn_at = timezone.now()
+    services.approve(matching[0], actor=moderator)  # changed after the page was drawn
+
+    response = moderator_client.post(
+        reverse("moderation:bulk"),
+        {
+            "decision": "hide",
+            "reason": "spam",
+            "all_matching": "on",
+            "article": article.pk,
+            "q": "pills",
+            "tab": "pending",
+            "drawn_at": drawn_at.isoformat(),
+        },
+        follow=True,
+    )
+
+    assert "Hid 2 comments. Skipped 1 that changed" in response.content.decode()
+    hidden = set(Comment.objects.filter(status="hidden").values_list("pk", flat=True))
+    assert hidden == {matching[1].pk, matching[2].pk}
+    assert ModerationEvent.objects.filter(action="hide").count() == 2
+
+
+def test_bulk_hide_needs_a_reason(moderator_client):
+    comment = make_comment()
+    response = moderator_client.post(
+        reverse("moderation:bulk"),
+        {"decision": "hide", "selected": f"{comment.pk}:1"},
+        follow=True,
+    )
+    assert "Choose a reason for hiding." in response.content.decode()
+    assert Comment.objects.get().status == "pending"

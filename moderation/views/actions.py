@@ -1,0 +1,135 @@
+"""One decision on one comment: a plain form POST, or a redrawn row for desk.js."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from articles.models import Comment
+
+from .. import services
+from ..forms import DecisionForm, EditReplyForm, HideForm, QueueFilterForm, ReplyForm
+from .common import back, controls_context, moderator_required, replier_required, wants_row
+
+LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "danger": messages.ERROR}
+
+
+@dataclass
+class Outcome:
+    level: str  # a Bootstrap alert colour
+    text: str
+    status: int = 200
+
+
+def attempt(action, success: str) -> Outcome:
+    try:
+        action()
+    except services.ModerationConflict as conflict:
+        text = f"Not changed: someone got there first. {conflict} Choose again if you mean it."
+        return Outcome("warning", text, 409)
+    except ValidationError as error:
+        return Outcome("danger", " ".join(error.messages), 400)
+    return Outcome("success", success)
+
+
+def answer(request, comment: Comment, outcome: Outcome):
+    """The redrawn row for desk.js; otherwise a message and a redirect back."""
+    if not wants_row(request):
+        messages.add_message(request, LEVELS[outcome.level], outcome.text)
+        return back(request)
+    comment = Comment.objects.select_related("article", "parent").get(pk=comment.pk)
+    tab = request.POST.get("tab", "pending")
+    status = QueueFilterForm.TABS.get(tab)
+    context = {
+        "comment": comment,
+        "notice": outcome,
+        "done": outcome.level == "success" and status not in (None, comment.status),
+        "tab": tab,
+        "next_url": request.POST.get("next", ""),
+        **controls_context(request),
+        "queue": True,
+    }
+    return render(request, "moderation/_row.html", context, status=outcome.status)
+
+
+def seen_version(request) -> int | None:
+    form = DecisionForm(request.POST)
+    return form.cleaned_data["version"] if form.is_valid() else None
+
+
+def who(comment: Comment) -> str:
+    return comment.author_name or "Anonymous"
+
+
+@require_POST
+@moderator_required
+def approve(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    version = seen_version(request)
+    outcome = attempt(
+        lambda: services.approve(comment, actor=request.user, expected_version=version),
+        f"Approved the comment by {who(comment)}.",
+    )
+    return answer(request, comment, outcome)
+
+
+@require_POST
+@moderator_required
+def hide(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        return answer(request, comment, Outcome("danger", errors, 400))
+    version = seen_version(request)
+    outcome = attempt(
+        lambda: services.hide(
+            comment, actor=request.user, expected_version=version, **form.cleaned_data
+        ),
+        f"Hid the comment by {who(comment)}.",
+    )
+    return answer(request, comment, outcome)
+
+
+@require_POST
+@moderator_required
+def restore(request, pk):
+    """Reverse a decision: the comment goes back to pending, with a new event."""
+    comment = get_object_or_404(Comment, pk=pk)
+    version = seen_version(request)
+    outcome = attempt(
+        lambda: services.restore(comment, actor=request.user, expected_version=version),
+        f"Returned the comment by {who(comment)} to pending.",
+    )
+    return answer(request, comment, outcome)
+
+
+@require_POST
+@replier_required
+def reply(request, pk):
+    comment = get_object_or_404(Comment, pk=pk)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(e for errs in form.errors.values() for e in errs)
+        return answer(request, comment, Outcome("danger", errors, 400))
+    outcome = attempt(
+        lambda: services.reply(comment, actor=request.user, body=form.cleaned_data["body"]),
+        f"Published your reply to {who(comment)}.",
+    )
+    return answer(request, comment, outcome)
+
+
+@require_POST
+@replier_required
+def edit_reply(request, pk):
+    """Staff edit their own reply; the old text is kept in the event."""
+    staff_reply = get_object_or_404(Comment, pk=pk, is_staff_reply=True)
+    form = EditReplyForm(request.POST)
+    if form.is_valid():
+        services.edit_reply(staff_reply, actor=request.user, body=form.cleaned_data["body"])
+        messages.success(request, "Saved your edited reply.")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect("moderation:comment", pk=staff_reply.parent_id or staff_reply.pk)

@@ -1,0 +1,125 @@
+"""The queue: tabs, filters, a page of rows, and bulk decisions."""
+
+from django.contrib import messages
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from articles.models import Article
+
+from .. import selectors, services
+from ..forms import BulkForm, HideForm, QueueFilterForm
+from .common import back, controls_context, moderator_required
+
+FILTER_KEYS = [name for name in QueueFilterForm.base_fields if name != "tab"]
+MORE_FILTERS = ["author", "date_from", "date_to", "source_status", "staff"]
+TAB_LABELS = [
+    ("pending", "Pending"),
+    ("approved", "Approved"),
+    ("hidden", "Hidden"),
+    ("all", "All"),
+]
+
+
+@require_safe
+@moderator_required
+def queue(request):
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    page, counts = selectors.queue_page(filters, request.GET.get("page"))
+    article = None
+    if "article" in filters:
+        article = Article.objects.filter(pk=filters["article"]).only("title").first()
+    context = {
+        "page": page,
+        "counts": counts,
+        "filters": filters,
+        "form": form,
+        "article": article,
+        "tabs": tab_links(request, filters, counts),
+        "query": query_string(request, drop=("page",)),
+        "filtered": any(key in filters for key in FILTER_KEYS if key != "order"),
+        "more_filters": any(key in filters for key in MORE_FILTERS),
+        "drawn_at": timezone.now(),
+        "reasons": HideForm.base_fields["reason"].choices,
+        **controls_context(request),
+        "queue": True,
+        "bulk_limit": selectors.BULK_MATCHING_LIMIT,
+    }
+    return render(request, "moderation/queue.html", context)
+
+
+def query_string(request, drop=(), **changes) -> str:
+    params = request.GET.copy()
+    for key in drop:
+        params.pop(key, None)
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+def tab_links(request, filters: dict, counts: dict) -> list[dict]:
+    """Each tab keeps the other filters and starts again at page 1."""
+    base = reverse("moderation:queue")
+    return [
+        {
+            "label": label,
+            "count": counts[tab],
+            "url": f"{base}?{query_string(request, drop=('page',), tab=tab)}",
+            "active": tab == filters["tab"],
+        }
+        for tab, label in TAB_LABELS
+    ]
+
+
+@require_POST
+@moderator_required
+def bulk(request):
+    """Approve or hide the selected rows, or every comment the filter matches now."""
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        return back(request)
+    data = form.cleaned_data
+    if data["all_matching"]:
+        filters = QueueFilterForm(request.POST).filters()
+        ids, expected = selectors.matching_ids(filters, data["drawn_at"]), None
+        if len(ids) > selectors.BULK_MATCHING_LIMIT:
+            limit = selectors.BULK_MATCHING_LIMIT
+            messages.error(request, f"More than {limit:,} comments match: narrow the filter.")
+            return back(request)
+    else:
+        ids, expected = list(form.versions), form.versions
+    result = run_bulk(request.user, data, ids, expected)
+    messages.add_message(request, *bulk_message(data["decision"], result))
+    return back(request)
+
+
+def run_bulk(actor, data: dict, ids: list[int], expected) -> services.BulkResult:
+    since = data["drawn_at"] if data["all_matching"] else None
+    if data["decision"] == "approve":
+        return services.bulk_approve(
+            ids, actor=actor, note=data["note"], expected=expected, unchanged_since=since
+        )
+    return services.bulk_hide(
+        ids,
+        actor=actor,
+        reason=data["reason"],
+        note=data["note"],
+        expected=expected,
+        unchanged_since=since,
+    )
+
+
+def bulk_message(decision: str, result: services.BulkResult) -> tuple[int, str]:
+    verb = "Approved" if decision == "approve" else "Hid"
+    parts = [f"{verb} {result.changed} comment{'s' if result.changed != 1 else ''}."]
+    if result.unchanged:
+        parts.append(f"{result.unchanged} already were.")
+    if result.conflicts:
+        parts.append(
+            f"Skipped {result.conflicts} that changed since your page was drawn; look again."
+        )
+    level = messages.WARNING if result.conflicts else messages.SUCCESS
+    return level, " ".join(parts)
