@@ -175,3 +175,26 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.format}) at {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file waiting for the editor to confirm its preview.
+
+    Kept in the database, not on one server's disk, so the confirmation can be
+    served by any app process behind the load balancer.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    file_name = models.CharField(max_length=500)
+    format = models.CharField(max_length=20)
+    all_pending = models.BooleanField(default=False)
+    data = models.BinaryField()
+    size = models.PositiveBigIntegerField()
+    preview = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} (awaiting confirmation)"

@@ -1,7 +1,10 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
+from articles.importers.detect import FORMAT_LABELS
 from articles.models import Comment
 
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS
@@ -134,3 +137,34 @@ class EditReplyForm(forms.Form):
         max_length=MAX_REPLY_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        help_text="Disqus XML, WordPress WXR, JSON (ours, Isso, Commento, Remark42), RSS/Atom, "
+        "or the plain-text article format. The format is detected from the content."
+    )
+    format = forms.ChoiceField(
+        required=False,
+        choices=[("", "Detect from the content"), *FORMAT_LABELS.items()],
+    )
+    all_pending = forms.BooleanField(
+        required=False,
+        label="Send every new comment to the moderation queue",
+        help_text="Otherwise each comment keeps the status the source gave it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {filesizeformat(upload.size)}; the upload limit is "
+                f"{filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}."
+            )
+        return upload

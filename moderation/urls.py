@@ -13,4 +13,7 @@ urlpatterns = [
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit-reply/", views.edit_reply, name="edit_reply"),
     path("articles/<int:pk>/", views.article, name="article"),
+    path("import/", views.import_upload, name="import"),
+    path("import/<int:pk>/", views.import_preview, name="import_preview"),
+    path("imports/", views.import_runs, name="imports"),
 ]

@@ -18,6 +18,14 @@ FORMATS: dict[str, Parser] = {
     "rss": feeds.parse,
     "atom": feeds.parse,
 }
+FORMAT_LABELS = {
+    "text": "Plain-text article",
+    "disqus": "Disqus XML export",
+    "wxr": "WordPress export (WXR)",
+    "json": "JSON (Moderato, Isso, Commento, Remark42)",
+    "rss": "RSS 2.0 feed",
+    "atom": "Atom feed",
+}
 HEAD_SIZE = 8 * 1024
 SUPPORTED = (
     "supported formats: plain text, Disqus XML export, WordPress WXR, Moderato JSON,"

@@ -1,6 +1,9 @@
 """The moderation desk: the queue, per-comment actions, and the staff context pages."""
 
 from .actions import approve, edit_reply, hide, reply, restore
+from .imports import preview as import_preview
+from .imports import runs as import_runs
+from .imports import upload as import_upload
 from .pages import article, comment
 from .queue import bulk, queue
 
@@ -11,6 +14,9 @@ __all__ = [
     "comment",
     "edit_reply",
     "hide",
+    "import_preview",
+    "import_runs",
+    "import_upload",
     "queue",
     "reply",
     "restore",

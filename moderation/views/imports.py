@@ -1,0 +1,82 @@
+"""Editors import files from the web: upload, preview (nothing written), confirm."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.views.decorators.http import require_http_methods, require_safe
+
+from articles.importers.service import ImportFailed
+from articles.importers.staging import confirm_import, stage_upload
+from articles.models import ImportRun, PendingImport
+
+from ..forms import ImportUploadForm
+
+IMPORT_PERM = "articles.import_articles"
+RUNS_PER_PAGE = 50
+
+
+def importer_required(view):
+    return login_required(permission_required(IMPORT_PERM, raise_exception=True)(view))
+
+
+def too_large(request) -> bool:
+    """Refuse by the declared size before Django reads a byte of the upload."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    return length > settings.IMPORT_MAX_UPLOAD_BYTES + 64 * 1024  # room for the form fields
+
+
+@require_http_methods(["GET", "POST"])
+@importer_required
+def upload(request):
+    limit = filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)
+    if request.method == "POST" and too_large(request):
+        form = ImportUploadForm()
+        form.add_error(None, f"The file is larger than the upload limit of {limit}.")
+        return render(request, "moderation/import_upload.html", {"form": form}, status=413)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            pending = stage_upload(
+                upload.read(),
+                file_name=upload.name,
+                user=request.user,
+                format=form.cleaned_data["format"] or None,
+                all_pending=form.cleaned_data["all_pending"],
+            )
+        except ImportFailed as error:
+            form.add_error("file", f"{error} Nothing was imported.")
+        else:
+            return redirect("moderation:import_preview", pk=pending.pk)
+    status = 400 if form.errors else 200
+    return render(request, "moderation/import_upload.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@importer_required
+def preview(request, pk):
+    pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+    if request.method == "POST":
+        try:
+            report = confirm_import(pending, user=request.user)
+        except ImportFailed as error:
+            messages.error(request, f"{error} Nothing was imported.")
+            return redirect("moderation:import")
+        messages.success(request, report.summary())
+        return redirect("moderation:imports")
+    return render(request, "moderation/import_preview.html", {"pending": pending})
+
+
+@require_safe
+@importer_required
+def runs(request):
+    page = Paginator(ImportRun.objects.select_related("user"), RUNS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "moderation/import_list.html", {"page": page})
