@@ -44,7 +44,6 @@ check: setup
 		ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup
-	bash scripts/ensure-chromium.sh
 	$(PY) -m bench
 
 clean:
