@@ -38,14 +38,16 @@ def write_disqus_export(path: Path, comments: int = COMMENTS, threads: int = THR
                 f"<link>https://news.example/{t}/</link><title>Story number {t}</title>"
                 f"<message/><createdAt>2024-01-01T00:00:00Z</createdAt></thread>\n"
             )
+        parentless: set[int] = set()  # targets of forward replies stay top level: no loops
         for c in range(1, comments + 1):
             thread = (c - 1) % threads + 1
             parent = ""
-            if c > threads * 2 and rng.random() < 0.4:
+            if c > threads * 2 and c not in parentless and rng.random() < 0.4:
                 # Mostly earlier posts; a few point forward (replies before parents).
                 target = c - threads * rng.randint(1, 3)
                 if rng.random() < 0.02 and c + threads <= comments:
                     target = c + threads
+                    parentless.add(target)
                 parent = f'<parent dsq:id="p{target}"/>'
             spam = "true" if rng.random() < 0.03 else "false"
             deleted = "true" if rng.random() < 0.02 else "false"

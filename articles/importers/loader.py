@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..models import Article, Comment
 from ..sanitize import safe_url, sanitize_article_html
 from ..services import SLUG_MAX, mark_articles_changed, unique_slug
-from .bulk import RowInserter, comment_ids_by_key, imported_comments
+from .bulk import RowInserter, comment_ids_by_key
 from .comment_rows import INSERT_COLUMNS, CommentRows
 from .records import ArticleRecord, CommentRecord
 from .report import ImportReport, deepest_thread
@@ -49,7 +49,8 @@ class Loader:
         self.article_records: dict[str, ArticleRecord] = {}
         self.article_ids: dict[str, int] = {}  # article key -> pk, once written
         self.comment_ids: dict[tuple[int, str], int] = {}  # (article pk, comment key) -> pk
-        self.waiting_for_parent: dict[int, tuple[int, str]] = {}  # comment pk -> parent ref
+        self.waiting_for_parent: dict[int, tuple[int, str]] = {}  # pk -> parent ref
+        self.parent_of: dict[int, int] = {}  # this import's replies: pk -> parent pk
         self.waiting_for_article: list[CommentRecord] = []
         self.changed_articles: set[int] = set()
         self.created_articles: set[int] = set()
@@ -225,8 +226,10 @@ class Loader:
             self.comment_ids.update(comment_ids_by_key(refs))
             for values, record in wave:
                 batch_keys.discard((values["article_id"], record.key))
-                if record.parent_key and values["parent_id"] is None:
-                    pk = self.comment_ids[(values["article_id"], record.key)]
+                pk = self.comment_ids[(values["article_id"], record.key)]
+                if values["parent_id"] is not None:
+                    self.parent_of[pk] = values["parent_id"]
+                elif record.parent_key:
                     self.waiting_for_parent[pk] = (values["article_id"], record.parent_key)
                 self.count_new(values, record)
             new = later
@@ -276,32 +279,49 @@ class Loader:
         }
         if unresolved:
             # A parent may already be in the database from an earlier import.
-            for c in (
-                imported_comments()
-                .filter(
-                    article_id__in={a for a, _ in unresolved.values()},
-                    external_id__in={k for _, k in unresolved.values()},
-                )
-                .only("pk", "article_id", "external_id")
-            ):
-                self.comment_ids[(c.article_id, c.external_id)] = c.pk
-        links, orphans = [], []
+            self.comment_ids.update(comment_ids_by_key(sorted(set(unresolved.values()))))
+        links, orphans, cycles = [], [], []
         for pk, ref in self.waiting_for_parent.items():
             parent_pk = self.comment_ids.get(ref)
-            if parent_pk is None or parent_pk == pk:
+            if parent_pk is None:
                 orphans.append(f"{pk} (parent {ref[1]})")
+            elif self.is_ancestor(pk, of=parent_pk):
+                cycles.append(f"{pk} (parent {ref[1]})")
             else:
+                self.parent_of[pk] = parent_pk
                 links.append(Comment(pk=pk, parent_id=parent_pk))
         if links:
             Comment.objects.bulk_update(links, ["parent"], batch_size=500)
+        self.report.orphans_made_top_level = len(orphans) + len(cycles)
+        self.report.replies -= len(orphans) + len(cycles)
         if orphans:
-            self.report.orphans_made_top_level = len(orphans)
-            self.report.replies -= len(orphans)
             self.warn_keys(
                 f"{len(orphans)} repl(ies) name a parent that does not exist and were "
                 "made top level",
                 orphans,
             )
+        if cycles:
+            self.warn_keys(
+                f"{len(cycles)} repl(ies) would make a loop of replies (a comment answering "
+                "its own reply) and were made top level",
+                cycles,
+            )
+
+    def is_ancestor(self, pk: int, *, of: int) -> bool:
+        """Is `pk` the comment `of` itself or one of its ancestors? (Only this import's
+        comments can form a loop: earlier ones never point at new ones.)"""
+        node: int | None = of
+        steps = 0
+        while node is not None:
+            if node == pk:
+                return True
+            steps += 1
+            if steps > len(self.parent_of) + 1:
+                break
+            node = self.parent_of.get(node)
+        else:
+            return False
+        return True  # a loop that does not pass through pk: refuse to join it
 
     def warn_keys(self, message: str, keys: list[str]) -> None:
         listed = ", ".join(keys[:MAX_LISTED])

@@ -312,3 +312,22 @@ def test_format_option_applies_the_named_parser(capsys):
     assert "expected a WordPress export" in capsys.readouterr().err
     assert database_counts() == (0, 0, 0)
     assert ImportRun.objects.get().format == "wxr"
+
+
+def test_a_loop_of_replies_is_broken_not_stored(tmp_path):
+    path = tmp_path / "loop.xml"
+    path.write_bytes(
+        b'<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
+        b'<thread dsq:id="t"><link>https://x.example/</link><title>T</title></thread>'
+        b'<post dsq:id="a"><message>A</message><thread dsq:id="t"/><parent dsq:id="b"/></post>'
+        b'<post dsq:id="b"><message>B</message><thread dsq:id="t"/><parent dsq:id="a"/></post>'
+        b"</disqus>"
+    )
+
+    report = import_file(path)
+
+    assert report.comments_created == 2
+    parents = dict(Comment.objects.values_list("external_id", "parent__external_id"))
+    assert list(parents.values()).count(None) == 1  # one answers the other; no loop
+    assert any("loop of replies" in w for w in report.warnings)
+    assert report.deepest_thread == 2
