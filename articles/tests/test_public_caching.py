@@ -176,3 +176,25 @@ def test_readers_never_see_staff_links(moderator_client):
     html = html_of(Client(), article)
 
     assert "Moderation desk" not in html and "Log out" not in html
+
+
+def test_browsers_get_the_cached_page_gzipped(client, django_assert_num_queries):
+    import gzip
+
+    article = make_article()
+    make_comment(article, status="approved", body="<p>Squeezed words</p>")
+    plain = client.get(article.get_absolute_url())
+
+    with django_assert_num_queries(1):
+        zipped = client.get(article.get_absolute_url(), headers={"accept-encoding": "gzip, br"})
+
+    assert zipped.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped.headers["Vary"]
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content)
+    assert zipped.headers["ETag"] != plain.headers["ETag"]  # two representations
+    again = client.get(
+        article.get_absolute_url(),
+        headers={"accept-encoding": "gzip", "if-none-match": zipped.headers["ETag"]},
+    )
+    assert again.status_code == 304
