@@ -49,13 +49,14 @@ def test_article_page_queries_do_not_grow_with_comments(
     article = make_article()
     add_comments(article, comment_count)
 
-    # 1. the article by slug; 2. its approved and hidden comments with staff names.
-    with django_assert_num_queries(2):
+    # 1. the article's version by slug; 2. the whole article, to render;
+    # 3. its approved and hidden comments with staff names.
+    with django_assert_num_queries(3):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
     assert response.content.count(b'<li class="comment') > comment_count // 2
 
-    # Cached: only the article, to learn its `updated_at`.
+    # Cached: only the article's `updated_at`.
     with django_assert_num_queries(1):
         assert client.get(article.get_absolute_url()).status_code == 200
 
