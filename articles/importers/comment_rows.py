@@ -57,7 +57,9 @@ class CommentRows:
             "author_email": record.author_email.strip()[:320],
             "author_url": safe_url(record.author_url)[:1000],
             "author_username": record.author_username.strip()[:255],
-            "body": comment_html(record.body, is_html=record.body_is_html),
+            "body": record.html
+            if record.html is not None
+            else comment_html(record.body, is_html=record.body_is_html),
             "source_body": record.body,
             "status": status,
             "hidden_reason": reason,

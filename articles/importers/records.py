@@ -65,6 +65,7 @@ class CommentRecord:
     is_staff_reply: bool = False
     staff_username: str = ""  # the staff author, matched to a user of this site by username
     moderated_at: datetime | None = None  # set: a person decided the status; imports keep it
+    html: str | None = None  # reader-facing HTML, when already made (parse worker)
     line: int | None = None
 
 

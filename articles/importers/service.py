@@ -12,6 +12,7 @@ from django.utils import timezone
 from ..models import ImportRun
 from .detect import FORMATS, detect_format
 from .loader import ImportReport, Loader
+from .pipeline import read_records
 from .records import ImportFormatError, ParseContext
 
 SNIFF_BYTES = 8192
@@ -76,7 +77,7 @@ def import_stream(
     try:
         with transaction.atomic():
             Loader(report, all_pending=all_pending, on_progress=on_progress).load(
-                parse(stream, ctx)
+                read_records(parse, stream, ctx)
             )
             report.warnings[:0] = [
                 f"line {w.line}: {w.message}" if w.line else w.message for w in ctx.warnings

@@ -64,7 +64,7 @@ def iter_records(
     five predefined ones is an error, as no declaration can exist.
     """
     guard: XMLParser | None = XMLParser(target=_PrologGuard())
-    pull = XMLPullParser(events=("start", "end"))
+    pull = XMLPullParser(events=("start",))
     checker = _Utf8Checker()
     walker = _RecordWalker(is_record)
     first = True
@@ -81,19 +81,11 @@ def iter_records(
         if guard is not None and _prolog_ends_in(guard, chunk):
             guard = None
         _feed(pull, chunk)
-        yield from walker.walk(_events(pull))
+        yield from walker.take(pull)
     if guard is not None:
         _feed(guard, None)  # a file that never reaches an element: say why
     _feed(pull, None)
-    yield from walker.walk(_events(pull))
-
-
-def _events(pull: XMLPullParser) -> Iterator[tuple[str, Element]]:
-    """The pull parser queues its syntax errors among the events: raise them as ours."""
-    try:
-        yield from pull.read_events()
-    except ParseError as exc:
-        raise parse_error(exc) from None
+    yield from walker.take(pull, complete=True)
 
 
 def _prolog_ends_in(guard: XMLParser, chunk: bytes) -> bool:
@@ -105,37 +97,47 @@ def _prolog_ends_in(guard: XMLParser, chunk: bytes) -> bool:
 
 
 class _RecordWalker:
-    """Turns start/end events into finished records, dropping each once it is seen."""
+    """Finds finished records in the tree the C parser builds, with no per-element work.
+
+    After each chunk, every child of an element but the last is complete; the
+    last may still be growing. Records are handed out once complete and then
+    dropped, as is whatever sits beside them (channel titles, categories), so
+    memory stays flat however long the file.
+    """
 
     def __init__(self, is_record: Callable[[str], bool]) -> None:
         self.is_record = is_record
-        self.stack: list[Element] = []
-        self.record_depth = 0  # how many open elements are records (or inside one)
+        self.root: Element | None = None
 
-    def walk(self, events) -> Iterator[tuple[str, Element, int | None]]:
-        stack = self.stack
-        for event, elem in events:
-            if event == "start":
-                if not stack:
-                    yield ROOT, elem, 1
-                if self.record_depth or self.is_record(elem.tag):
-                    self.record_depth += 1
-                stack.append(elem)
-                continue
-            stack.pop()
-            if self.record_depth:
-                self.record_depth -= 1
-                if self.record_depth:
-                    continue  # part of a record still being built
-                yield RECORD, elem, None
-            if stack:
-                # Records, and whatever sits outside them (channel titles, ...),
-                # are dropped once finished so memory stays flat.
-                parent = stack[-1]
-                if len(parent) and parent[-1] is elem:
-                    del parent[-1]
-                else:
-                    parent.remove(elem)
+    def take(
+        self, pull: XMLPullParser, *, complete: bool = False
+    ) -> Iterator[tuple[str, Element, int | None]]:
+        # The pull parser's own queue of ("start", element) events: only its first
+        # event (the root) matters, and it queues its syntax errors last.
+        queue = pull._events_queue
+        if queue and isinstance(queue[-1], Exception):
+            raise parse_error(queue[-1])
+        if self.root is None and queue:
+            self.root = queue[0][1]
+            yield ROOT, self.root, 1
+        queue.clear()
+        if self.root is not None:
+            yield from self.sweep(self.root, complete)
+
+    def sweep(self, parent: Element, complete: bool) -> Iterator[tuple[str, Element, int | None]]:
+        finished = len(parent) if complete else len(parent) - 1
+        for index in range(max(finished, 0)):
+            child = parent[index]
+            if self.is_record(child.tag):
+                yield RECORD, child, None
+            else:  # a finished container (a whole <channel>) may hold records
+                yield from self.sweep(child, True)
+        if finished > 0:
+            del parent[:finished]
+        if not complete and len(parent):
+            growing = parent[-1]
+            if not self.is_record(growing.tag):
+                yield from self.sweep(growing, False)
 
 
 def _feed(parser: XMLParser | XMLPullParser, chunk: bytes | None) -> None:

@@ -1,0 +1,79 @@
+"""Parse (and sanitise) a large file in a second process while this one writes.
+
+Parsing XML and cleaning HTML take about as long as writing the rows, and the
+machine has more than one core: a forked worker turns the file into records,
+with each comment's reader-facing HTML already made, and hands them over in
+batches through a bounded queue (so memory stays bounded). Small files, and
+streams that are not files on disk, are parsed in this process as before.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from typing import BinaryIO
+
+from ..sanitize import comment_html
+from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
+
+Record = ArticleRecord | CommentRecord
+Parser = Callable[[BinaryIO, ParseContext], Iterator[Record]]
+WORKER_MIN_BYTES = 4 * 1024 * 1024
+BATCH = 1000
+QUEUE_BATCHES = 8
+
+
+def read_records(parse: Parser, stream: BinaryIO, ctx: ParseContext) -> Iterator[Record]:
+    """The file's records, from a worker process when that is worth it."""
+    if not worth_a_worker(stream):
+        yield from parse(stream, ctx)
+        return
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue(maxsize=QUEUE_BATCHES)
+    worker = context.Process(target=work, args=(parse, stream, queue), daemon=True)
+    worker.start()
+    try:
+        while True:
+            kind, payload = queue.get()
+            if kind == "records":
+                yield from payload
+            elif kind == "error":
+                raise payload
+            else:  # "done": the parser's warnings
+                ctx.warnings.extend(payload)
+                return
+    finally:
+        if worker.is_alive():  # the loader stopped early (an error): stop the parser too
+            worker.terminate()
+        worker.join()
+
+
+def worth_a_worker(stream: BinaryIO) -> bool:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    try:
+        return os.fstat(stream.fileno()).st_size >= WORKER_MIN_BYTES
+    except (AttributeError, OSError, ValueError):
+        return False  # not a file on disk (an upload in memory, a pipe)
+
+
+def work(parse: Parser, stream: BinaryIO, queue) -> None:
+    """In the worker: parse, make each comment's HTML, send batches; never touch the database."""
+    ctx = ParseContext()
+    batch: list[Record] = []
+    try:
+        for record in parse(stream, ctx):
+            if isinstance(record, CommentRecord):
+                record.html = comment_html(record.body, is_html=record.body_is_html)
+            batch.append(record)
+            if len(batch) >= BATCH:
+                queue.put(("records", batch))
+                batch = []
+        queue.put(("records", batch))
+        queue.put(("done", ctx.warnings))
+    except ImportFormatError as error:
+        queue.put(("records", batch))
+        queue.put(("error", error))
+    except Exception as error:
+        queue.put(("error", ImportFormatError(f"could not be read ({error.__class__.__name__})")))
