@@ -10,15 +10,19 @@ from articles.models import Comment
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS
 
 
-class HideForm(forms.Form):
-    reason = forms.ChoiceField(choices=[(r.value, r.label) for r in MODERATOR_REASONS])
-    note = forms.CharField(required=False, max_length=2000, widget=forms.TextInput)
+class FieldsOnlyForm(forms.Form):
+    """Rendered with crispy-forms inside a <form> the template writes (with its CSRF token)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+class HideForm(FieldsOnlyForm):
+    reason = forms.ChoiceField(choices=[(r.value, r.label) for r in MODERATOR_REASONS])
+    note = forms.CharField(required=False, max_length=2000, widget=forms.TextInput)
 
     def clean(self):
         data = super().clean()
@@ -27,7 +31,7 @@ class HideForm(forms.Form):
         return data
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(FieldsOnlyForm):
     body = forms.CharField(
         label="Reply as staff",
         max_length=MAX_REPLY_LENGTH,
@@ -36,9 +40,6 @@ class ReplyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
         self.helper.add_input(Submit("submit", "Publish reply", css_class="btn-primary btn-sm"))
 
 
@@ -139,7 +140,7 @@ class EditReplyForm(forms.Form):
     )
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(FieldsOnlyForm):
     file = forms.FileField(
         help_text="Disqus XML, WordPress WXR, JSON (ours, Isso, Commento, Remark42), RSS/Atom, "
         "or the plain-text article format. The format is detected from the content."
@@ -153,12 +154,6 @@ class ImportUploadForm(forms.Form):
         label="Send every new comment to the moderation queue",
         help_text="Otherwise each comment keeps the status the source gave it.",
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
