@@ -15,7 +15,7 @@ from django.utils import timezone
 from ..models import Article, Comment
 from ..sanitize import safe_url, sanitize_article_html
 from ..services import SLUG_MAX, mark_articles_changed, unique_slug
-from .bulk import RowInserter, comment_ids_by_key
+from .bulk import NewRows, RowInserter, comment_ids_by_key
 from .comment_rows import INSERT_COLUMNS, CommentRows
 from .records import ArticleRecord, CommentRecord
 from .report import ImportReport, deepest_thread
@@ -56,6 +56,7 @@ class Loader:
         self.created_articles: set[int] = set()
         self.batch: list[CommentRecord] = []
         self.inserter = RowInserter(Comment, INSERT_COLUMNS)
+        self.new_rows = NewRows()
         self.rows = CommentRows(now=self.now, all_pending=all_pending)
 
     # -- driving ---------------------------------------------------------------
@@ -223,7 +224,7 @@ class Loader:
                     values["parent_id"] = None
             self.inserter.insert([tuple(v[c] for c in self.inserter.columns) for v, _ in wave])
             refs = [(v["article_id"], r.key) for v, r in wave]
-            self.comment_ids.update(comment_ids_by_key(refs))
+            self.comment_ids.update(self.new_rows.ids(refs))
             for values, record in wave:
                 batch_keys.discard((values["article_id"], record.key))
                 pk = self.comment_ids[(values["article_id"], record.key)]
