@@ -12,6 +12,17 @@ SEED = SHARED / "seed" / "000_ee86aad54d56ea67.txt"
 SAMPLES = SHARED / "samples"
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Every test starts with an empty cache (local memory, or Redis in CI): cached pages
+    from one test must never answer another."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def moderator(db):
     return make_user(

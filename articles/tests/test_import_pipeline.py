@@ -27,9 +27,12 @@ def test_worker_imports_exactly_what_the_single_process_does(monkeypatch):
     monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
     decisions = []
     real_check = pipeline.worth_a_worker
-    monkeypatch.setattr(
-        pipeline, "worth_a_worker", lambda stream: decisions.append(real_check(stream)) or True
-    )
+
+    def checked(stream):
+        decisions.append(real_check(stream))
+        return decisions[-1]
+
+    monkeypatch.setattr(pipeline, "worth_a_worker", checked)
 
     report = import_file(EVANLIN)
 

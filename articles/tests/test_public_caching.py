@@ -1,7 +1,6 @@
 """The article page is cached whole, and every decision, reply or import shows at once."""
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils.http import http_date
 
@@ -12,13 +11,6 @@ from conftest import SEED
 from moderation import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def html_of(client, article, **headers):

@@ -1,7 +1,6 @@
 """Public pages run a fixed, small number of queries however many comments there are."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -9,13 +8,6 @@ from articles.models import Comment
 from articles.tests.factory import make_article, make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def add_comments(article, total: int) -> None:

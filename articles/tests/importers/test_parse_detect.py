@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.importers import disqus, feeds, jsonfmt, plaintext, wxr
-from articles.importers.detect import FORMATS, detect_format
+from articles.importers.detect import detect_format
 from articles.importers.records import ImportFormatError
 
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
@@ -66,14 +65,3 @@ def test_unknown_content_lists_supported_formats(head, message):
     with pytest.raises(ImportFormatError, match=message) as caught:
         detect_format(head)
     assert "supported formats" in str(caught.value) or "empty" in message
-
-
-def test_formats_map_to_parsers():
-    assert dict(FORMATS) == {
-        "text": plaintext.parse,
-        "disqus": disqus.parse,
-        "wxr": wxr.parse,
-        "json": jsonfmt.parse,
-        "rss": feeds.parse,
-        "atom": feeds.parse,
-    }
