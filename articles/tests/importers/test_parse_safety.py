@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
 from articles.importers import disqus, feeds, wxr
 from articles.importers.detect import FORMATS, detect_format
 from articles.importers.records import ImportFormatError, ParseContext
+from conftest import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 XML_PARSERS = [disqus.parse, wxr.parse, feeds.parse]
 DISQUS_OPEN = b'<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
 
