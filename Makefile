@@ -6,8 +6,10 @@ SEED ?= ../shared/seed/000_ee86aad54d56ea67.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Modules for `make mutation`, as module.py[=test_a.py,test_b.py]; empty: the usual three.
+MUTATE ?=
 
-.PHONY: setup run test lint format bench check clean
+.PHONY: setup run test lint format bench check clean mutation
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +47,10 @@ check: setup
 
 bench: setup
 	$(PY) -m bench
+
+# Mutation testing (minutes; not part of CI): each module's score and surviving mutants.
+mutation: setup
+	$(PY) scripts/mutation.py $(MUTATE)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache
