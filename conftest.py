@@ -1,5 +1,8 @@
 """Fixtures shared by every app's tests: the personas of the permission matrix."""
 
+import functools
+import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -53,17 +56,29 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's headless Chromium, driven by Playwright (no browser download)."""
-    import os
-
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM calls are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Browser tests only, from set-up to tear-down: Playwright's sync API runs an event
+    loop in this thread, so Django would refuse the test's own synchronous ORM calls."""
+    if item.get_closest_marker("browser") is None:
+        return (yield)
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        return (yield)
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -87,25 +102,27 @@ def log_in(page, username, password="pw"):
 
 @pytest.fixture
 def desk_roles(transactional_db):
-    """The Moderators and Editors groups again: an earlier transactional test's flush
-    removes what the data migration made (request this before `moderator`)."""
-    from importlib import import_module
-
+    """The Moderators and Editors groups again, made by the data migration's own function:
+    an earlier transactional test's flush removes what the migration made (request this
+    before `moderator`)."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
-    for app_config in apps.get_app_configs():
+    for app_config in apps.get_app_configs():  # what `migrate` makes after the migrations
         create_permissions(app_config, verbosity=0)
-    roles = import_module("moderation.migrations.0002_groups").ROLES
-    for name, perms in roles.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in perms:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    roles_migration = import_module("moderation.migrations.0002_groups")
+    roles_migration.create_roles(migration_state_apps(("moderation", "0002_groups")), None)
+
+
+@functools.cache
+def migration_state_apps(migration: tuple[str, str]):
+    """The models as that migration sees them, as `migrate` hands them to its functions."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state(migration, at_end=True).apps
 
 
 @pytest.fixture(autouse=True)
