@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from articles.models import Comment
 
 from . import services
-from .forms import DecisionForm, HideForm, ReplyForm
+from .forms import DecisionForm, HideForm
 from .models import ModerationEvent
 
 
@@ -112,7 +112,6 @@ class CommentAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "hide_form": HideForm(),
-            "reply_form": ReplyForm(),
             "can_moderate": request.user.has_perm(services.MODERATE_PERM),
             "can_reply": request.user.has_perm(services.REPLY_PERM),
         }
