@@ -92,6 +92,29 @@ def browser_page(chromium, live_server):
     context.close()
 
 
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe_page(chromium, live_server):
+    # Playwright injects axe as an inline script, which our CSP forbids: bypass it here only.
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[tuple[str, list]]:
+    """What axe-core finds wrong on the page as it is now: (rule id, [elements])."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], [(n["target"], n["failureSummary"]) for n in v["nodes"]])
+        for v in result["violations"]
+    ]
+
+
 def log_in(page, username, password="pw"):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)

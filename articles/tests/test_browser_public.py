@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from articles.models import Comment
 from articles.tests.factory import make_article, make_comment, make_user
+from conftest import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -14,7 +15,6 @@ pytestmark = [
 ]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 TEXT = "Mobile Internet is coming, with one large caveat: only visitors may use it. " * 3
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 
@@ -65,23 +65,12 @@ def discussed_article():
     return article
 
 
-@pytest.fixture
-def axe_page(chromium, live_server):
-    # Playwright injects axe as an inline script, which our CSP forbids: bypass it here only.
-    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_article_page_has_no_axe_violations(axe_page):
     article = discussed_article()
     for name, (width, height) in WIDTHS.items():
         axe_page.set_viewport_size({"width": width, "height": height})
         axe_page.goto(article.get_absolute_url())
-        axe_page.add_script_tag(path=str(AXE))
-        result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+        violations = axe_violations(axe_page)
         assert violations == [], f"{name}: {violations}"
 
 
