@@ -101,6 +101,23 @@ class Mutator(ast.NodeTransformer):
             return make()
         return None
 
+    def offer_each_removal(self, node, items: list, describe):
+        """One mutation per item of `items` (a list inside `node`): that item left out.
+        `describe(item)` names the mutation, or is falsy for an item to keep."""
+        for i, item in enumerate(items):
+            description = describe(item)
+            if not description:
+                continue
+
+            def make(i=i):
+                del items[i]
+                return node
+
+            mutated = self.offer(item, description, make)
+            if mutated is not None:
+                return mutated
+        return None
+
     def visit(self, node):
         if id(node) in self.skip:
             return node
@@ -148,16 +165,10 @@ class Mutator(ast.NodeTransformer):
         self.skip_docstring(node.body)
         node.args = self.visit_arguments(node.args)
         node.body = self.visit_body(node.body)
-        for i, decorator in enumerate(node.decorator_list):
-
-            def make(i=i):
-                del node.decorator_list[i]
-                return node
-
-            mutated = self.offer(decorator, f"drop decorator @{ast.unparse(decorator)}", make)
-            if mutated is not None:
-                return mutated
-        return node
+        dropped = self.offer_each_removal(
+            node, node.decorator_list, lambda d: f"drop decorator @{ast.unparse(d)}"
+        )
+        return dropped or node
 
     visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -280,17 +291,11 @@ class Mutator(ast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        for i, keyword in enumerate(node.keywords):
-            if keyword.arg is None:
-                continue
-
-            def make(i=i):
-                del node.keywords[i]
-                return node
-
-            mutated = self.offer(node, f"drop keyword {keyword.arg}=", make)
-            if mutated is not None:
-                return mutated
+        dropped = self.offer_each_removal(
+            node, node.keywords, lambda k: k.arg and f"drop keyword {k.arg}="
+        )
+        if dropped is not None:
+            return dropped
         method = node.func
         if isinstance(method, ast.Attribute) and not node.args and not node.keywords:
             label = f"drop call .{method.attr}()"
@@ -314,18 +319,12 @@ class Mutator(ast.NodeTransformer):
             if isinstance(element, ast.Constant) and isinstance(element.value, str):
                 self.skip.add(id(element))
         self.generic_visit(node)
-        for i, element in enumerate(node.elts):
-            if isinstance(element, ast.Starred):
-                continue
-
-            def make(i=i):
-                del node.elts[i]
-                return node
-
-            mutated = self.offer(node, f"leave out element {ast.unparse(element)}", make)
-            if mutated is not None:
-                return mutated
-        return node
+        dropped = self.offer_each_removal(
+            node,
+            node.elts,
+            lambda e: not isinstance(e, ast.Starred) and f"leave out element {ast.unparse(e)}",
+        )
+        return dropped or node
 
     visit_List = drop_element
     visit_Set = drop_element
