@@ -477,10 +477,14 @@ def module_name(path: str) -> str:
     return path.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
 
 
-def mutate_module(path: str, tests: list[str], verbose: bool) -> tuple[int, list[Mutant]]:
-    """Run every mutant of one module; returns (mutants, survivors)."""
+def mutate_module(
+    path: str, tests: list[str], verbose: bool, lines: set[int] | None = None
+) -> tuple[int, list[Mutant]]:
+    """Run every mutant of one module (or those on `lines`); returns (mutants, survivors)."""
     name, file = module_name(path), REPO / path
     _, mutants = mutants_of(file)
+    if lines:
+        mutants = [m for m in mutants if m.line in lines]
     rc, seconds = run_tests(name, file, None, tests, timeout=600)
     if rc != 0:
         sys.exit(f"{path}: its tests fail without any mutation (exit {rc}); fix them first.")
@@ -519,6 +523,9 @@ def main() -> None:
     parser.add_argument("modules", nargs="*", help="module.py or module.py=test_a.py,test_b.py")
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
+    parser.add_argument(
+        "--lines", help="only the mutants on these lines, as 14,55 (to re-check survivors)"
+    )
     options = parser.parse_args()
     os.chdir(REPO)
     sys.path.insert(0, str(REPO))
@@ -537,7 +544,8 @@ def main() -> None:
     try:
         for path, tests in targets.items():
             started = time.monotonic()
-            total, survivors = mutate_module(path, tests, options.verbose)
+            lines = {int(n) for n in options.lines.split(",")} if options.lines else None
+            total, survivors = mutate_module(path, tests, options.verbose, lines)
             minutes = (time.monotonic() - started) / 60
             scores.append((path, total, survivors, minutes))
     finally:

@@ -149,6 +149,18 @@ def test_all_pending_sends_even_a_decided_comment_to_the_queue(tmp_path):
     )
 
 
+def test_a_comment_keeps_the_date_the_source_gives_and_follows_a_correction(tmp_path):
+    import_file(moderato_export(tmp_path, {"created_at": "2020-05-01T08:30:00+00:00"}))
+    written = Comment.objects.get().created_at
+
+    import_file(
+        moderato_export(tmp_path, {"created_at": "2020-05-01T09:30:00+00:00"}, name="v2.json")
+    )
+
+    assert written == datetime(2020, 5, 1, 8, 30, tzinfo=UTC)
+    assert Comment.objects.get().created_at == datetime(2020, 5, 1, 9, 30, tzinfo=UTC)
+
+
 def test_every_comment_of_an_import_carries_its_import_time(tmp_path):
     before = timezone.now()
     import_file(moderato_export(tmp_path, {}, {"parent_id": "1"}))
