@@ -28,6 +28,7 @@ run: setup
 
 test: setup
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-java.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
