@@ -121,6 +121,12 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "moderation:queue"
 LOGOUT_REDIRECT_URL = "articles:index"
 
+# What link previews, feeds and search results say about the site as a whole.
+SITE_NAME = os.environ.get("SITE_NAME", "Moderato")
+SITE_DESCRIPTION = os.environ.get(
+    "SITE_DESCRIPTION", "The newest articles and their reader discussions."
+)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
