@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.http import http_date
 
 from .compression import compressed_and_conditional
@@ -57,7 +58,9 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return describe(item)
+        # Both feeds carry HTML here (Atom's summary type="html"): the plain text is escaped
+        # so a deck that mentions "<b>" shows those characters, as the page does.
+        return escape(describe(item))
 
     def item_author_name(self, item: Article) -> str:
         # Articles carry no byline of their own: the publication stands as their author.
