@@ -13,6 +13,7 @@ DESCRIPTION_CHARS = 200
 # Shipped in static/: 1200×630, the size every major link previewer shows whole.
 DEFAULT_IMAGE = "img/share-default.png"
 DEFAULT_IMAGE_SIZE = (1200, 630)
+DEFAULT_IMAGE_ALT = "Moderato's logo, an M in a speech bubble, and its name"
 # Block boundaries become spaces, so "<h2>Intro</h2><p>Text" reads "Intro Text".
 BLOCK_BOUNDARY = re.compile(
     r"(?=</?(?:p|br|h[1-6]|li|ul|ol|blockquote|pre|figure|figcaption|hr)\b)"
@@ -33,5 +34,5 @@ def share_image(request) -> dict:
         "url": request.build_absolute_uri(static(DEFAULT_IMAGE)),
         "width": width,
         "height": height,
-        "alt": settings.SITE_NAME,
+        "alt": DEFAULT_IMAGE_ALT,
     }
