@@ -66,6 +66,8 @@ def test_each_index_page_is_its_own_canonical(client):
         3: ["http://testserver/?page=3"],
     }
     assert meta(pages[2], "description") == [SITE_DESCRIPTION]
+    assert "<title>Latest articles · Moderato</title>" in pages[1]
+    assert "<title>Latest articles, page 2 · Moderato</title>" in pages[2]
 
 
 def test_an_out_of_range_page_is_canonical_to_the_page_shown(client):
