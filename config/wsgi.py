@@ -1,6 +1,9 @@
+"""What gunicorn loads (`gunicorn config.wsgi`): production settings unless told otherwise,
+so a server started without configuration refuses to start rather than run in debug mode."""
+
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
