@@ -149,9 +149,11 @@ class CommentAdmin(admin.ModelAdmin):
                 raise ValidationError([e for errs in form.errors.values() for e in errs])
             services.hide(comment, actor=actor, expected_version=seen, **form.cleaned_data)
         elif decision == "reply":
-            services.reply(comment, actor=actor, body=request.POST.get("body", ""))
+            body = request.POST.get("body", "")
+            services.reply(comment, actor=actor, body=body, expected_version=seen)
         elif decision == "edit_reply":
-            services.edit_reply(comment, actor=actor, body=request.POST.get("body", ""))
+            body = request.POST.get("body", "")
+            services.edit_reply(comment, actor=actor, body=body, expected_version=seen)
         else:
             raise ValidationError("Unknown decision.")
 

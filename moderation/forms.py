@@ -98,8 +98,10 @@ class BulkForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS)
     selected = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
     all_matching = forms.BooleanField(required=False)
-    # When the page was drawn: "all matching" skips comments decided after it.
+    # When the page was drawn, and the newest comment id then: "all matching" skips
+    # comments decided after it and leaves alone comments that arrived after it.
     drawn_at = forms.DateTimeField(required=False)
+    newest_id = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     reason = forms.ChoiceField(
         choices=[("", "Reason…"), *[(r.value, r.label) for r in MODERATOR_REASONS]],
         required=False,
@@ -117,6 +119,10 @@ class BulkForm(forms.Form):
                 self.add_error("reason", "Choose a reason for hiding.")
             elif data["reason"] == Comment.HiddenReason.OTHER and not data.get("note", "").strip():
                 self.add_error("note", "Say why in a note when the reason is “other”.")
+        if data.get("all_matching") and data.get("newest_id") is None:
+            raise forms.ValidationError(
+                "This page is too old to act on “all matching”: reload it and choose again."
+            )
         if not data.get("all_matching") and not self.versions:
             raise forms.ValidationError("Select some comments first.")
         return data

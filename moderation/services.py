@@ -237,11 +237,17 @@ def insert_events(ids: list[int], actor, rule, now: datetime) -> None:
 
 
 @transaction.atomic
-def reply(parent: Comment, *, actor, body: str) -> Comment:
-    """Publish a staff reply under `parent`; replying to a pending comment approves it."""
+def reply(parent: Comment, *, actor, body: str, expected_version: int | None = None) -> Comment:
+    """Publish a staff reply under `parent`; replying to a pending comment approves it.
+
+    With `expected_version`, a parent changed since the page was drawn (hidden, say) is a
+    conflict: nobody replies under a comment that is no longer what they read.
+    """
     require(actor, REPLY_PERM)
     text = clean_reply(body)
     parent = Comment.objects.select_for_update().get(pk=parent.pk)
+    if expected_version is not None and parent.version != expected_version:
+        raise ModerationConflict(parent, last_event(parent))
     if parent.status == Status.PENDING:
         decide(parent, actor, Action.APPROVE, Status.APPROVED, "", "Approved on reply", None)
         parent.refresh_from_db()
@@ -272,12 +278,16 @@ def reply(parent: Comment, *, actor, body: str) -> Comment:
 
 
 @transaction.atomic
-def edit_reply(staff_reply: Comment, *, actor, body: str) -> Comment:
+def edit_reply(
+    staff_reply: Comment, *, actor, body: str, expected_version: int | None = None
+) -> Comment:
     """Staff may edit their own replies; the edit is recorded with the old text."""
     require(actor, REPLY_PERM)
     current = Comment.objects.select_for_update().get(pk=staff_reply.pk)
     if not current.is_staff_reply or current.staff_author_id != actor.pk:
         raise PermissionDenied("Only the author of a staff reply can edit it.")
+    if expected_version is not None and current.version != expected_version:
+        raise ModerationConflict(current, last_event(current))
     text = clean_reply(body)
     if text == current.source_body:
         return current

@@ -114,8 +114,11 @@ def reply(request, pk):
     if not form.is_valid():
         errors = " ".join(e for errs in form.errors.values() for e in errs)
         return answer(request, comment, Outcome("danger", errors, 400))
+    version = seen_version(request)
     outcome = attempt(
-        lambda: services.reply(comment, actor=request.user, body=form.cleaned_data["body"]),
+        lambda: services.reply(
+            comment, actor=request.user, body=form.cleaned_data["body"], expected_version=version
+        ),
         f"Published your reply to {who(comment)}.",
     )
     return answer(request, comment, outcome)
@@ -128,8 +131,17 @@ def edit_reply(request, pk):
     staff_reply = get_object_or_404(Comment, pk=pk, is_staff_reply=True)
     form = EditReplyForm(request.POST)
     if form.is_valid():
-        services.edit_reply(staff_reply, actor=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "Saved your edited reply.")
+        version = seen_version(request)
+        outcome = attempt(
+            lambda: services.edit_reply(
+                staff_reply,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                expected_version=version,
+            ),
+            "Saved your edited reply.",
+        )
+        messages.add_message(request, LEVELS[outcome.level], outcome.text)
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
     return redirect("moderation:comment", pk=staff_reply.parent_id or staff_reply.pk)

@@ -27,7 +27,7 @@ TAB_LABELS = [
 def queue(request):
     form = QueueFilterForm(request.GET)
     filters = form.filters()
-    page, counts = selectors.queue_page(filters, request.GET.get("page"))
+    page, counts, newest_id = selectors.queue_page(filters, request.GET.get("page"))
     article = None
     if "article" in filters:
         article = Article.objects.filter(pk=filters["article"]).only("title").first()
@@ -42,6 +42,7 @@ def queue(request):
         "filtered": any(key in filters for key in FILTER_KEYS if key != "order"),
         "more_filters": any(key in filters for key in MORE_FILTERS),
         "drawn_at": timezone.now(),
+        "newest_id": newest_id,
         "reasons": HideForm.base_fields["reason"].choices,
         **controls_context(request),
         "queue": True,
@@ -82,9 +83,11 @@ def bulk(request):
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return back(request)
     data = form.cleaned_data
+    arrived_since = 0
     if data["all_matching"]:
         filters = QueueFilterForm(request.POST).filters()
-        ids, expected = selectors.matching_ids(filters, data["drawn_at"]), None
+        selection = selectors.matching_ids(filters, data["newest_id"], data["drawn_at"])
+        ids, expected, arrived_since = selection.ids, None, selection.arrived_since
         if len(ids) > selectors.BULK_MATCHING_LIMIT:
             limit = selectors.BULK_MATCHING_LIMIT
             messages.error(request, f"More than {limit:,} comments match: narrow the filter.")
@@ -92,7 +95,7 @@ def bulk(request):
     else:
         ids, expected = list(form.versions), form.versions
     result = run_bulk(request.user, data, ids, expected)
-    messages.add_message(request, *bulk_message(data["decision"], result))
+    messages.add_message(request, *bulk_message(data["decision"], result, arrived_since))
     return back(request)
 
 
@@ -112,7 +115,9 @@ def run_bulk(actor, data: dict, ids: list[int], expected) -> services.BulkResult
     )
 
 
-def bulk_message(decision: str, result: services.BulkResult) -> tuple[int, str]:
+def bulk_message(
+    decision: str, result: services.BulkResult, arrived_since: int = 0
+) -> tuple[int, str]:
     verb = "Approved" if decision == "approve" else "Hid"
     parts = [f"{verb} {result.changed} comment{'s' if result.changed != 1 else ''}."]
     if result.unchanged:
@@ -121,5 +126,9 @@ def bulk_message(decision: str, result: services.BulkResult) -> tuple[int, str]:
         parts.append(
             f"Skipped {result.conflicts} that changed since your page was drawn; look again."
         )
-    level = messages.WARNING if result.conflicts else messages.SUCCESS
+    if arrived_since:
+        parts.append(
+            f"Left alone {arrived_since} that arrived after your page was drawn; look again."
+        )
+    level = messages.WARNING if result.conflicts or arrived_since else messages.SUCCESS
     return level, " ".join(parts)
