@@ -162,3 +162,22 @@ def test_setup_demo_makes_the_demo_moderator_with_debug(settings, capsys):
     call_command("setup_demo")
 
     assert User.objects.get(username="demo").check_password("moderato-demo-2026")
+
+
+def test_env_example_lists_every_variable_the_code_reads():
+    import re
+
+    listed = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.M))
+    sources = [*REPO.glob("config/settings/*.py"), REPO / "config/wsgi.py", REPO / "conftest.py"]
+    sources += REPO.glob("*/management/commands/*.py")
+    read = set()
+    for path in sources:
+        text = path.read_text()
+        read |= set(
+            re.findall(r"""(?:environ(?:\.get)?|env_\w+)\(\s*["']([A-Z][A-Z0-9_]+)""", text)
+        )
+        read |= set(re.findall(r"""environ\[["']([A-Z][A-Z0-9_]+)["']\]""", text))
+    read -= {"DJANGO_ALLOW_ASYNC_UNSAFE"}  # set by the browser tests, not read
+
+    assert read, "the pattern found nothing: it no longer matches how settings read"
+    assert read <= listed, sorted(read - listed)
