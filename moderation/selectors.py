@@ -13,8 +13,8 @@ from django.utils.functional import cached_property
 
 from articles.models import Article, Comment
 
-from .forms import QueueFilterForm
 from .models import ModerationEvent
+from .tabs import TAB_NAMES, status_of
 
 Status = Comment.Status
 PAGE_SIZE = 50
@@ -62,7 +62,7 @@ def day_start(day, days: int = 0) -> datetime:
 
 
 def in_tab(comments: QuerySet[Comment], tab: str) -> QuerySet[Comment]:
-    status = QueueFilterForm.TABS.get(tab)
+    status = status_of(tab)
     return comments.filter(status=status) if status else comments
 
 
@@ -70,7 +70,7 @@ def ordered(comments: QuerySet[Comment], tab: str, order: str) -> QuerySet[Comme
     """Newest or oldest first. Within one status, ordering by status too (a constant)
     makes PostgreSQL walk the comment_queue index instead of filtering a time index."""
     fields = ["created_at", "id"] if order == "oldest" else ["-created_at", "-id"]
-    if QueueFilterForm.TABS.get(tab):
+    if status_of(tab):
         fields.insert(0, "status")
     return comments.order_by(*fields)
 
@@ -88,7 +88,7 @@ def tab_counts_and_newest_id(comments: QuerySet[Comment]) -> tuple[dict[str, int
     (one step down the primary key) bounds "all N matching" to what the page showed.
     """
     parts, params = [], []
-    for tab in QueueFilterForm.TABS:
+    for tab in TAB_NAMES:
         capped = in_tab(comments, tab).order_by().values("pk")[: COUNT_CAP + 1]
         sql, tab_params = capped.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {tab}_rows)")  # noqa: S608 - Django's SQL
@@ -98,7 +98,7 @@ def tab_counts_and_newest_id(comments: QuerySet[Comment]) -> tuple[dict[str, int
     with connections[comments.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         *counts, newest_id = cursor.fetchone()
-    return dict(zip(QueueFilterForm.TABS, counts, strict=True)), newest_id or 0
+    return dict(zip(TAB_NAMES, counts, strict=True)), newest_id or 0
 
 
 def exact_tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
@@ -106,7 +106,7 @@ def exact_tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
     counts = comments.aggregate(
         all=Count("pk"), **{s.value: Count("pk", filter=Q(status=s)) for s in Status}
     )
-    return {tab: counts[tab] for tab in QueueFilterForm.TABS}
+    return {tab: counts[tab] for tab in TAB_NAMES}
 
 
 class CountedPaginator(Paginator):
@@ -148,7 +148,7 @@ def matching_ids(filters: dict, newest_id: int, drawn_at: datetime | None = None
     comments = matching(filters).filter(pk__lte=newest_id)
     limit = BULK_MATCHING_LIMIT + 1
     ids = list(in_tab(comments, filters["tab"]).values_list("pk", flat=True)[:limit])
-    status = QueueFilterForm.TABS.get(filters["tab"])
+    status = status_of(filters["tab"])
     if drawn_at and status:
         decided = ModerationEvent.objects.filter(created_at__gt=drawn_at).values("comment_id")
         moved = comments.filter(pk__in=decided).exclude(status=status)

@@ -9,17 +9,12 @@ from django.views.decorators.http import require_POST, require_safe
 from articles.models import Article
 
 from .. import selectors, services
-from ..forms import BulkForm, HideForm, QueueFilterForm
+from ..forms import BulkForm, HideForm, QueueFilterForm, error_text
+from ..tabs import TABS
 from .common import back, controls_context, moderator_required
 
 FILTER_KEYS = [name for name in QueueFilterForm.base_fields if name != "tab"]
 MORE_FILTERS = ["author", "date_from", "date_to", "source_status", "staff"]
-TAB_LABELS = [
-    ("pending", "Pending"),
-    ("approved", "Approved"),
-    ("hidden", "Hidden"),
-    ("all", "All"),
-]
 
 
 @require_safe
@@ -65,12 +60,12 @@ def tab_links(request, filters: dict, counts: dict) -> list[dict]:
     base = reverse("moderation:queue")
     return [
         {
-            "label": label,
-            "count": counts[tab],
-            "url": f"{base}?{query_string(request, drop=('page',), tab=tab)}",
-            "active": tab == filters["tab"],
+            "label": tab.label,
+            "count": counts[tab.name],
+            "url": f"{base}?{query_string(request, drop=('page',), tab=tab.name)}",
+            "active": tab.name == filters["tab"],
         }
-        for tab, label in TAB_LABELS
+        for tab in TABS
     ]
 
 
@@ -80,7 +75,7 @@ def bulk(request):
     """Approve or hide the selected rows, or every comment the filter matches now."""
     form = BulkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
         return back(request)
     data = form.cleaned_data
     arrived_since = 0
