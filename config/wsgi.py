@@ -3,7 +3,12 @@ so a server started without configuration refuses to start rather than run in de
 
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+
+from config.startup import refuse_demo_account
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
+if not settings.DEBUG:
+    refuse_demo_account()

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
+from articles.tests.factory import make_user
 from config.settings.base import env_bool, env_int
 
 REPO = Path(__file__).resolve().parents[2]
@@ -97,8 +98,10 @@ def test_production_refuses_the_demo_password():
     assert "DEMO_PASSWORD is set" in started.stderr
 
 
-def test_production_starts_when_configured():
-    started = run_python(LOAD_WSGI, **PRODUCTION_ENV)
+def test_production_starts_when_configured(tmp_path):
+    empty = f"sqlite:///{tmp_path / 'new.sqlite3'}"  # not the developer's own database
+
+    started = run_python(LOAD_WSGI, **PRODUCTION_ENV, DATABASE_URL=empty)
 
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "False"
@@ -181,3 +184,35 @@ def test_env_example_lists_every_variable_the_code_reads():
 
     assert read, "the pattern found nothing: it no longer matches how settings read"
     assert read <= listed, sorted(read - listed)
+
+
+@pytest.mark.django_db
+def test_the_demo_account_with_the_demo_password_stops_start_up():
+    from config.startup import refuse_demo_account
+
+    demo = make_user("demo", is_staff=True)
+    demo.set_password("moderato-demo-2026")
+    demo.save()
+
+    with pytest.raises(ImproperlyConfigured, match="still has the published demo password"):
+        refuse_demo_account()
+
+    demo.set_password("a-real-password-nobody-printed")
+    demo.save()
+    refuse_demo_account()  # a changed password: start-up goes on
+
+
+def test_production_server_refuses_to_start_with_the_demo_account(tmp_path):
+    database = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+    local = {"DJANGO_SETTINGS_MODULE": "config.settings.base", "DATABASE_URL": database}
+    migrated = run_python(
+        "import django; django.setup(); from django.core.management import call_command;"
+        "call_command('migrate', verbosity=0); call_command('setup_demo', verbosity=0)",
+        **local,
+    )
+    assert migrated.returncode == 0, migrated.stderr
+
+    started = run_python(LOAD_WSGI, **PRODUCTION_ENV, DATABASE_URL=database)
+
+    assert started.returncode != 0
+    assert "still has the published demo password" in started.stderr
