@@ -93,3 +93,21 @@ def test_behind_a_proxy_the_forwarded_address_is_throttled(client, settings):
     )
 
     assert other_reader.status_code == 302
+
+
+def test_signed_in_staff_can_still_change_their_password(client):
+    dana = make_user("dana", is_staff=True)
+    client.force_login(dana)
+
+    response = client.post(
+        "/accounts/password_change/",
+        {
+            "old_password": "pw",
+            "new_password1": "a-long-new-phrase",
+            "new_password2": "a-long-new-phrase",
+        },
+    )
+
+    assert response.status_code == 302
+    dana.refresh_from_db()
+    assert dana.check_password("a-long-new-phrase")
