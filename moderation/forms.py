@@ -11,7 +11,7 @@ from .tabs import DEFAULT_TAB, TAB_NAMES
 
 
 def error_text(form: forms.Form) -> str:
-    """Every error of a form as one sentence-per-error line, for a message or a row notice."""
+    """Every error of a form joined into one line, for a message or a row notice."""
     return " ".join(error for errors in form.errors.values() for error in errors)
 
 
