@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 # Modules for `make mutation`, as module.py[=test_a.py,test_b.py]; empty: the usual three.
 MUTATE ?=
 
-.PHONY: setup run test lint format bench check clean mutation
+.PHONY: setup run test lint format bench check lighthouse clean mutation
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,7 @@ run: setup
 
 test: setup
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-java.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -42,11 +43,16 @@ format: setup
 
 check: setup
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	env -u DEMO_PASSWORD DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup
 	$(PY) -m bench
+
+# Lighthouse on Debian's Chromium against gunicorn with demo data (slow; not part of `test`).
+lighthouse: setup
+	bash scripts/ensure-chromium.sh
+	$(PY) scripts/lighthouse.py
 
 # Mutation testing (minutes; not part of CI): each module's score and surviving mutants.
 mutation: setup

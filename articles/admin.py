@@ -1,10 +1,11 @@
 from django.contrib import admin
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from .models import Article, ImportRun
-from .services import mark_articles_changed
+from .services import mark_articles_changed, mark_revised
 
 
 @admin.register(Article)
@@ -13,7 +14,14 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ("source",)
     search_fields = ("title", "deck", "external_id", "source_url")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("source", "external_id", "created_at", "updated_at", "comment_list")
+    readonly_fields = (
+        "source",
+        "external_id",
+        "created_at",
+        "revised_at",
+        "updated_at",
+        "comment_list",
+    )
     date_hierarchy = "published_at"
 
     @admin.display(description="Comments")
@@ -32,6 +40,9 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # Feeds date an entry by its own last edit, not by its comments.
+            mark_revised(obj, form.changed_data, at=timezone.now())
         super().save_model(request, obj, form, change)
         # Readers' cached copy and ETag follow updated_at.
         mark_articles_changed([obj.pk])
