@@ -51,6 +51,7 @@ MODULES = {
     ],
     "articles/sanitize.py": [
         "articles/tests/test_sanitize.py",
+        "articles/tests/test_sanitize_links.py",
         "articles/tests/test_import_plaintext.py",
     ],
 }
