@@ -212,6 +212,8 @@ class Mutator(ast.NodeTransformer):
         return self.offer(node, "return None", lambda: ast.Return(value=ast.Constant(None))) or node
 
     def visit_If(self, node):
+        if isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            return node  # imports for type hints only: nothing runs differently
         self.generic_visit(node)
         return self.negate_test(node)
 
