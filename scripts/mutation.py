@@ -542,6 +542,8 @@ def main() -> None:
         return
     global DATABASE
     DATABASE = TestDatabase()
+    # A stopped run still removes its database files (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     preload()
     scores = []
     try:
