@@ -40,6 +40,7 @@ MODULES = {
     "moderation/services.py": [
         "moderation/tests/test_bulk_decisions.py",
         "moderation/tests/test_staff_replies.py",
+        "moderation/tests/test_conflict_messages.py",
         "moderation/tests/test_admin.py",
         "moderation/tests/test_desk_actions.py",
         "moderation/tests/test_services.py",
