@@ -507,6 +507,15 @@ def mutate_module(
     return len(mutants), survivors
 
 
+def parse_lines(text: str) -> set[int]:
+    """ "14,55,100-120" -> those line numbers."""
+    lines = set()
+    for part in text.split(","):
+        first, _, last = part.partition("-")
+        lines.update(range(int(first), int(last or first) + 1))
+    return lines
+
+
 def parse_targets(args: list[str]) -> dict[str, list[str]]:
     if not args:
         return MODULES
@@ -528,7 +537,7 @@ def main() -> None:
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every mutant")
     parser.add_argument(
-        "--lines", help="only the mutants on these lines, as 14,55 (to re-check survivors)"
+        "--lines", help="only the mutants on these lines, as 14,55,100-120 (to re-check survivors)"
     )
     options = parser.parse_args()
     os.chdir(REPO)
@@ -550,7 +559,7 @@ def main() -> None:
     try:
         for path, tests in targets.items():
             started = time.monotonic()
-            lines = {int(n) for n in options.lines.split(",")} if options.lines else None
+            lines = parse_lines(options.lines) if options.lines else None
             total, survivors = mutate_module(path, tests, options.verbose, lines)
             minutes = (time.monotonic() - started) / 60
             scores.append((path, total, survivors, minutes))
