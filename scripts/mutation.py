@@ -41,6 +41,7 @@ MODULES = {
         "moderation/tests/test_bulk_decisions.py",
         "moderation/tests/test_staff_replies.py",
         "moderation/tests/test_conflict_messages.py",
+        "moderation/tests/test_decision_history.py",
         "moderation/tests/test_admin.py",
         "moderation/tests/test_desk_actions.py",
         "moderation/tests/test_services.py",

@@ -1,0 +1,24 @@
+"""What the history records for one decision, as the comment page lists it."""
+
+import pytest
+
+from articles.tests.factory import make_comment
+from moderation import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("start", "decide"),
+    [
+        ("pending", lambda c, actor: services.approve(c, actor=actor)),
+        ("pending", lambda c, actor: services.hide(c, actor=actor, reason="spam")),
+        ("approved", lambda c, actor: services.restore(c, actor=actor)),
+    ],
+    ids=["approve", "hide", "restore"],
+)
+def test_a_decision_without_a_note_records_no_note(moderator, start, decide):
+    event = decide(make_comment(status=start), moderator)
+
+    assert event.note == ""
+    assert event.actor == moderator
