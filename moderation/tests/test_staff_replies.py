@@ -90,6 +90,18 @@ def test_a_readers_comment_cannot_be_edited_as_a_reply(moderator):
 # --- the limit --------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("body", ["", " \n\t ", None])
+def test_an_empty_reply_is_refused_and_says_so(moderator, body):
+    comment = make_comment()
+    before = snapshot()
+
+    with pytest.raises(ValidationError) as refused:
+        services.reply(comment, actor=moderator, body=body)
+
+    assert refused.value.messages == ["A reply needs some text."]
+    assert snapshot() == before
+
+
 def test_a_reply_of_exactly_ten_thousand_characters_is_published(moderator):
     text = "x" * 10_000
 
