@@ -22,3 +22,9 @@ def test_a_decision_without_a_note_records_no_note(moderator, start, decide):
 
     assert event.note == ""
     assert event.actor == moderator
+
+
+def test_the_note_is_kept_without_surrounding_space(moderator):
+    event = services.approve(make_comment(), actor=moderator, note="  Checked the quote.\n")
+
+    assert event.note == "Checked the quote."

@@ -87,6 +87,19 @@ def test_a_readers_comment_cannot_be_edited_as_a_reply(moderator):
     assert snapshot() == before
 
 
+def test_a_reply_from_an_older_copy_of_the_comment_sees_what_changed_since(moderator):
+    """The copy the caller holds was read before someone hid the comment: the reply checks
+    the comment as it is now, not as that copy says."""
+    stale_copy = make_comment(status="approved")
+    services.hide(Comment.objects.get(pk=stale_copy.pk), actor=moderator, reason="spam")
+
+    with pytest.raises(services.ModerationConflict, match="Hidden by Dana Scully"):
+        services.reply(
+            stale_copy, actor=moderator, body="Thanks", expected_version=stale_copy.version
+        )
+    assert not Comment.objects.filter(is_staff_reply=True).exists()
+
+
 # --- the limit --------------------------------------------------------------------------------
 
 
