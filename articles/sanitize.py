@@ -60,7 +60,12 @@ def split_paragraphs(text: str) -> list[str]:
 
 def text_to_html(text: str) -> str:
     """Plain text to escaped paragraphs."""
-    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in split_paragraphs(text))
+    return paragraphs_html(split_paragraphs(text))
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    """Paragraphs of plain text as escaped <p> elements."""
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
 
 
 def safe_url(url: str) -> str:

@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, tostring
 
-from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
-from .xmlsafe import RECORD, derived_key, iter_records, local, parse_datetime_utc, text_of
+from .dates import parse_datetime_utc
+from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext, derived_key
+from .xmlsafe import RECORD, iter_records, local, text_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"

@@ -17,14 +17,11 @@ from ..sanitize import safe_url, sanitize_article_html
 from ..services import SLUG_MAX, mark_articles_changed, unique_slug
 from .bulk import NewRows, RowInserter, comment_ids_by_key
 from .comment_rows import INSERT_COLUMNS, CommentRows
+from .formats import articles_need_comments
 from .records import ArticleRecord, CommentRecord
 from .report import ImportReport, deepest_thread
 
 BATCH_SIZE = 2000
-# Formats whose "articles" are just pages that comments hang on: an entry with
-# no comments is not worth an article (a Disqus export lists every page ever
-# viewed). Feeds and our own format are about the articles themselves.
-ARTICLES_NEED_COMMENTS = {"disqus", "wxr"}
 MAX_LISTED = 20  # keys named in one warning before "and N more"
 
 ARTICLE_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at")
@@ -44,6 +41,7 @@ class Loader:
         self.report = report
         self.source = report.format
         self.all_pending = all_pending
+        self.articles_need_comments = articles_need_comments(report.format)
         self.on_progress = on_progress
         self.now = timezone.now()
         self.article_records: dict[str, ArticleRecord] = {}
@@ -64,7 +62,7 @@ class Loader:
         for record in records:
             if isinstance(record, ArticleRecord):
                 self.article_records.setdefault(record.key, record)
-                if self.source not in ARTICLES_NEED_COMMENTS:
+                if record.stands_alone or not self.articles_need_comments:
                     self.article_id(record.key)
             else:
                 self.batch.append(record)

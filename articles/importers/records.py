@@ -7,6 +7,7 @@ so a parser never needs the database and the loader never needs to know formats.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,6 +42,9 @@ class ArticleRecord:
     body: str = ""  # HTML (sanitised by the loader)
     image_credit: str = ""
     published_at: datetime | None = None
+    # An article in its own right even when no comment hangs on it (a published
+    # WordPress post), in a format whose other entries need comments to count.
+    stands_alone: bool = False
     line: int | None = None  # where it starts in the file, for messages
 
 
@@ -104,3 +108,8 @@ class ImportFormatError(Exception):
         self.path = path
         self.args = (self._render(),)
         return self
+
+
+def derived_key(*parts: str, prefix: str = "sha-") -> str:
+    """A stable key for something the source gave no id, so re-imports match."""
+    return prefix + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]

@@ -10,7 +10,8 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from ..models import ImportRun
-from .detect import FORMATS, detect_format
+from .detect import detect_format
+from .formats import FORMATS
 from .loader import ImportReport, Loader
 from .pipeline import read_records
 from .records import ImportFormatError, ParseContext
@@ -65,7 +66,7 @@ def import_stream(
     run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format="")
     try:
         format = format or sniff(stream)
-        parse = FORMATS[format]
+        parse = FORMATS[format].parse
     except ImportFormatError as exc:
         fail(run, str(exc.with_path(name)))
     except KeyError:

@@ -4,17 +4,13 @@ Everything goes through defusedxml's parser (entity declarations and external
 references refused), is fed in chunks, and yields one finished "record" element
 at a time (a Disqus <post>, a WXR <item>, ...), detaching it from the tree once
 the caller is done so memory stays bounded however long the file is.
-Also holds the date helpers every parser (XML or JSON) uses.
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 from xml.parsers import expat
@@ -239,37 +235,3 @@ def text_of(elem: Element | None, ctx: ParseContext | None = None, line: int | N
     if ctx is not None:
         ctx.warn(f"<{local(elem.tag)}> contains XML elements; kept their text only", line)
     return "".join(elem.itertext())
-
-
-def derived_key(*parts: str) -> str:
-    """A stable key for something the source gave no id, so re-imports match."""
-    return "sha-" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
-
-
-# --- dates ---------------------------------------------------------------------------------
-
-ZERO_DATE = "0000-00-00 00:00:00"
-
-
-def parse_datetime_utc(
-    value: str, ctx: ParseContext, line: int | None, what: str
-) -> datetime | None:
-    """ISO 8601 / 'YYYY-MM-DD HH:MM:SS' / RFC 822 text to an aware UTC datetime; naive means UTC."""
-    value = value.strip()
-    if not value or value == ZERO_DATE:
-        return None
-    try:
-        parsed = _parse_any(value)
-        if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        ctx.warn(f"unreadable {what} {value!r}; left empty", line)
-        return None
-
-
-def _parse_any(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return parsedate_to_datetime(value)  # RSS's RFC 822 dates
