@@ -1,5 +1,6 @@
 """Article-level rules shared by importers, admin and the moderation app."""
 
+import re
 from collections.abc import Iterable
 
 from django.utils import timezone
@@ -8,11 +9,20 @@ from django.utils.text import slugify
 from .models import Article
 
 SLUG_MAX = Article._meta.get_field("slug").max_length
+APOSTROPHES = re.compile(r"['\u2019\u02bc]")
+# Dashes, slashes, dots and other punctuation between words: Django's slugify
+# would delete them and glue the words ("internetfor").
+BETWEEN_WORDS = re.compile(r"[^\w\s-]+|_+")
+
+
+def readable_slug(title: str) -> str:
+    """'Internet\u2014For Foreigners' -> 'internet-for-foreigners'; "Don't" -> 'dont'."""
+    return slugify(BETWEEN_WORDS.sub(" ", APOSTROPHES.sub("", title)))
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A readable slug from the title, suffixed -2, -3… when taken."""
-    base = (slugify(title) or "article")[: SLUG_MAX - 8].strip("-") or "article"
+    base = (readable_slug(title) or "article")[: SLUG_MAX - 8].strip("-") or "article"
     taken = set(
         Article.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)

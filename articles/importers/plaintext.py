@@ -95,6 +95,7 @@ def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | Comme
             body.append(text)
     if not body:
         ctx.warn("the article has no body paragraphs", title_line)
+    # The source id re-imports match on: kept as it always was, whatever the URL slug.
     article_key = slugify(title) or title
     yield ArticleRecord(
         key=article_key,

@@ -130,7 +130,7 @@ def test_export_document_fields(tmp_path, moderator):
 
     assert (data["format"], data["version"]) == ("moderato", 1)
     seed = next(a for a in data["articles"] if a["id"].startswith("text:"))
-    assert seed["slug"] == "north-korea-opens-the-door-to-mobile-internetfor-foreigners"
+    assert seed["slug"] == "north-korea-opens-the-door-to-mobile-internet-for-foreigners"
     assert seed["id"] == f"text:{seed['slug']}"
     comments = seed["comments"]
     # Thread order: each comment, then its replies.
