@@ -57,11 +57,10 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
             Case(When(status=Comment.Status.APPROVED, then=F("author_name")), default=Value("")),
             "staff_author__first_name",
             "staff_author__last_name",
-            "staff_author__username",
         )
     )
     nodes: dict[int, PublicComment] = {}
-    for pk, parent_id, status, created, staff, body, author, first, last, username in rows:
+    for pk, parent_id, status, created, staff, body, author, first, last in rows:
         nodes[pk] = PublicComment(
             pk=pk,
             parent_id=parent_id,
@@ -70,7 +69,8 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
             body=body,
             is_removed=status == Comment.Status.HIDDEN,
             is_staff_reply=staff,
-            staff_name=f"{first} {last}".strip() or username or "",
+            # Never the login name: without a name on the account, the reply's own name.
+            staff_name=f"{first or ''} {last or ''}".strip(),
         )
     roots: list[PublicComment] = []
     for node in nodes.values():

@@ -70,6 +70,7 @@ class CommentRecord:
     staff_username: str = ""  # the staff author, matched to a user of this site by username
     moderated_at: datetime | None = None  # set: a person decided the status; imports keep it
     html: str | None = None  # reader-facing HTML, when already made (parse worker)
+    sanitised_away: list[str] = field(default_factory=list)  # what making `html` removed
     line: int | None = None
 
 
