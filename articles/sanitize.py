@@ -81,6 +81,13 @@ def removed_markup(markup: str, *, tags: set[str] = COMMENT_TAGS) -> list[str]:
     return sorted(removed)
 
 
+def html_to_text(markup: str) -> str:
+    """Markup a source sent where we keep plain text (a deck): tags and scripts dropped,
+    entities decoded, whitespace folded. Templates escape it when they show it."""
+    text = html.unescape(nh3.clean(markup, tags=set(), strip_comments=True))
+    return " ".join(clean_spaces(text).split())
+
+
 def clean_spaces(text: str) -> str:
     return ZERO_WIDTH.sub("", ODD_SPACES.sub(" ", text))
 

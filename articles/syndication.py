@@ -3,6 +3,7 @@
 from django.contrib.syndication.views import Feed
 from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from .models import Article
 
@@ -23,7 +24,8 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.deck
+        # Feed readers read descriptions as HTML; the deck is plain text.
+        return escape(item.deck)
 
     def item_pubdate(self, item: Article):
         return item.published_at

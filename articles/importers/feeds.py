@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, tostring
 
+from ..sanitize import html_to_text
 from .dates import parse_datetime_utc
 from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext, derived_key
 from .xmlsafe import RECORD, iter_records, local, text_of
@@ -52,7 +53,7 @@ def rss_item(elem: Element, line: int, ctx: ParseContext) -> ArticleRecord:
         key=key,
         title=title or link or f"Untitled item {key}",
         source_url=link,
-        deck=text("description").strip(),
+        deck=html_to_text(text("description")),  # RSS descriptions are HTML
         body=body,
         published_at=parse_datetime_utc(text("pubDate"), ctx, line, "pubDate"),
         line=line,
@@ -73,7 +74,7 @@ def atom_entry(elem: Element, line: int, ctx: ParseContext) -> ArticleRecord:
         key=key,
         title=title or link or f"Untitled entry {key}",
         source_url=link,
-        deck=atom_text(elem.find(ATOM + "summary"), ctx, line, as_html=False).strip(),
+        deck=html_to_text(atom_text(elem.find(ATOM + "summary"), ctx, line, as_html=True)),
         body=body,
         published_at=parse_datetime_utc(date, ctx, line, "published date"),
         line=line,

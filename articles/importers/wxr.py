@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
+from ..sanitize import html_to_text
 from .dates import ZERO_DATE, parse_datetime_utc
 from .records import (
     APPROVED,
@@ -119,7 +120,7 @@ def article_record(fields: dict[str, str], line: int, ctx: ParseContext) -> Arti
         key=key,
         title=title,
         source_url=link,
-        deck=fields.get("excerpt:encoded", "").strip(),
+        deck=html_to_text(fields.get("excerpt:encoded", "")),  # excerpts are HTML
         body=fields.get("content:encoded", ""),
         published_at=parse_datetime_utc(date, ctx, line, "wp:post_date"),
         stands_alone=is_published_content(fields),

@@ -22,6 +22,9 @@ from .records import ImportFormatError, ParseContext
 
 CHUNK = 64 * 1024
 XML_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# Levels of elements below the root. Real exports use under 10; thousands (a
+# crafted file) would exhaust recursion in any tree walk and memory in the parser.
+MAX_DEPTH = 100
 # Event kinds yielded by iter_records.
 ROOT = "root"
 RECORD = "record"
@@ -118,6 +121,7 @@ class _RecordWalker:
             yield ROOT, self.root, 1
         queue.clear()
         if self.root is not None:
+            check_depth_of_growing_path(self.root)
             yield from self.sweep(self.root, complete)
 
     def sweep(self, parent: Element, complete: bool) -> Iterator[tuple[str, Element, int | None]]:
@@ -125,6 +129,7 @@ class _RecordWalker:
         for index in range(max(finished, 0)):
             child = parent[index]
             if self.is_record(child.tag):
+                check_depth(child)
                 yield RECORD, child, None
             else:  # a finished container (a whole <channel>) may hold records
                 yield from self.sweep(child, True)
@@ -134,6 +139,34 @@ class _RecordWalker:
             growing = parent[-1]
             if not self.is_record(growing.tag):
                 yield from self.sweep(growing, False)
+
+
+def too_deep() -> ImportFormatError:
+    return ImportFormatError(
+        f"elements are nested more than {MAX_DEPTH} levels deep; no real export does that,"
+        " so the file is refused"
+    )
+
+
+def check_depth_of_growing_path(root: Element) -> None:
+    """The unfinished part of the tree: refused before it can grow without bound."""
+    node, depth = root, 0
+    while len(node):
+        node = node[-1]
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise too_deep()
+
+
+def check_depth(record: Element, base: int = 1) -> None:
+    """A finished record, walked without recursion (a deep one would exhaust the stack)."""
+    stack = [(child, base + 1) for child in record]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep()
+        if len(node):
+            stack.extend((child, depth + 1) for child in node)
 
 
 def _feed(parser: XMLParser | XMLPullParser, chunk: bytes | None) -> None:
