@@ -74,7 +74,7 @@ def import_stream(
     else the least: a web import's user decides nothing unless they may moderate.
     """
     if trust is None:
-        trust = COMMAND_LINE if origin == ImportRun.Origin.COMMAND else web_trust(None)
+        trust = COMMAND_LINE if origin == ImportRun.Origin.COMMAND else web_trust(user)
     run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format="")
     try:
         format = format or sniff(stream)

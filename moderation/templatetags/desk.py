@@ -1,4 +1,5 @@
 import difflib
+import html
 from functools import lru_cache
 
 from django import template
@@ -57,7 +58,9 @@ def ago(moment) -> str:
 @register.simple_tag
 def source_diff(before_html: str, after_html: str) -> str:
     """What the source changed in a comment's text, word by word: <del>old</del> <ins>new</ins>."""
-    before, after = strip_tags(before_html).split(), strip_tags(after_html).split()
+    before, after = (
+        html.unescape(strip_tags(markup)).split() for markup in (before_html, after_html)
+    )
     parts = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -69,6 +72,10 @@ def source_diff(before_html: str, after_html: str) -> str:
         if b2 > b1:
             parts.append(format_html("<ins>{}</ins>", " ".join(after[b1:b2])))
     return mark_safe(" ".join(parts))  # noqa: S308 - every part went through format_html
+
+
+def words_of(markup: str) -> list[str]:
+    return html.unescape(strip_tags(markup)).split()
 
 
 @register.filter
