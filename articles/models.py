@@ -208,10 +208,6 @@ class ImportRun(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.format}) at {self.started_at:%Y-%m-%d %H:%M}"
 
-    @property
-    def held_count(self) -> int:
-        return sum(len(ids) for ids in self.held_statuses.values())
-
 
 class PendingImport(models.Model):
     """An uploaded file waiting for the editor to confirm its preview.
