@@ -311,7 +311,8 @@ class Loader:
         ids = comment_ids_by_key(refs)
         # Locked until the import commits: a moderator deciding one meanwhile waits,
         # then acts on what the import wrote, and the import never acts on a stale row.
-        rows = Comment.objects.select_for_update().filter(pk__in=ids.values()).order_by()
+        # In id order, as bulk decisions lock them, so the two never deadlock.
+        rows = Comment.objects.select_for_update().filter(pk__in=ids.values()).order_by("pk")
         return {(c.article_id, c.external_id): c for c in rows}
 
     def hold(self, pk: int, record: CommentRecord) -> None:
