@@ -108,3 +108,20 @@ def test_a_staff_alias_made_in_the_admin_records_who_made_it(client, moderator):
     run = ImportRun.objects.create(file_name="f.json", format="json", source_statuses="kept")
     page = client.get(reverse("admin:articles_importrun_change", args=[run.pk]))
     assert "Source statuses" in page.content.decode()
+
+
+def test_reply_from_the_admin_under_a_comment_hidden_meanwhile_is_a_conflict(moderator_client):
+    comment = make_comment()
+    page = moderator_client.get(reverse("admin:articles_comment_change", args=[comment.pk]))
+    assert 'value="reply"><input type="hidden" name="version" value="1">' in page.content.decode()
+    other = make_user(groups=["Moderators"], first_name="Fox", last_name="Mulder")
+    services.hide(comment, actor=other, reason="spam")
+
+    response = moderator_client.post(
+        reverse("admin:articles_comment_decide", args=[comment.pk]),
+        {"decision": "reply", "body": "Thanks", "version": 1},
+        follow=True,
+    )
+
+    assert "Not changed: Hidden by Fox Mulder just now." in response.content.decode()
+    assert not Comment.objects.filter(is_staff_reply=True).exists()
