@@ -45,6 +45,7 @@ class ArticleRecord:
     # An article in its own right even when no comment hangs on it (a published
     # WordPress post), in a format whose other entries need comments to count.
     stands_alone: bool = False
+    language: str = ""  # as the source writes it ("en-US"); the loader normalises it
     line: int | None = None  # where it starts in the file, for messages
 
 

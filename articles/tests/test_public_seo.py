@@ -44,8 +44,7 @@ def test_atom_feed_lists_newest_articles(client):
     feed = ElementTree.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Newer", "Older"]
-    # Readers read the summary as HTML: the plain-text deck arrives escaped.
-    assert entries[0].findtext(f"{ATOM}summary") == "Deck &lt;i&gt;"
+    assert entries[0].findtext(f"{ATOM}summary") == "Deck &lt;i&gt;"  # text, as HTML
 
 
 def test_rss_feed_links_to_article_pages(client):
