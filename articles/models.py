@@ -5,6 +5,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+# How readers see a staff member with no name on their account (never the login name).
+STAFF_DISPLAY_NAME = "Newsroom staff"
+
 
 class ArticleQuerySet(models.QuerySet):
     def with_public_counts(self):

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from articles.importers.hooks import SourceChange
-from articles.models import Comment, ImportRun
+from articles.models import STAFF_DISPLAY_NAME, Comment, ImportRun
 from articles.sanitize import text_to_html
 from articles.services import mark_articles_changed
 
@@ -36,7 +36,6 @@ REPLY_PERM = "moderation.reply_as_staff"
 MODERATOR_REASONS = [r for r in Reason if r != Reason.REMOVED_AT_SOURCE]
 BULK_CHUNK = 2000
 MAX_REPLY_LENGTH = 10_000
-STAFF_DISPLAY_NAME = "Newsroom staff"  # for a staff member with no name on their account
 
 
 class ModerationConflict(Exception):

@@ -497,3 +497,23 @@ def test_the_desk_shows_a_source_change_word_by_word_and_escaped():
     shown = source_diff("<p>I like the <b>plan</b>.</p>", "<p>I hate the plan. &lt;b&gt;</p>")
 
     assert shown == "I <del>like</del> <ins>hate</ins> the plan. <ins>&lt;b&gt;</ins>"
+
+
+def test_a_reply_signed_with_a_login_name_before_the_rule_shows_a_display_name(client):
+    from articles.tests.factory import make_comment
+
+    nameless = make_user("jdoe42", groups=["Moderators"])
+    parent = make_comment(status="approved")
+    make_comment(
+        parent.article,
+        parent=parent,
+        author_name="jdoe42",  # how replies were signed before
+        is_staff_reply=True,
+        staff_author=nameless,
+        status="approved",
+        body="<p>Old reply.</p>",
+    )
+
+    html = client.get(parent.article.get_absolute_url()).content.decode()
+
+    assert "Old reply." in html and "jdoe42" not in html
