@@ -194,14 +194,14 @@ def test_a_reply_to_a_hidden_comment_leaves_it_hidden(moderator):
     assert Comment.objects.get(pk=comment.pk).status == "hidden"
 
 
-def test_a_reply_is_signed_with_the_name_or_else_the_username(moderator):
+def test_a_reply_is_signed_with_the_name_never_the_login_name(moderator):
     nameless = make_user("kim", groups=["Moderators"])
     comment = make_comment(status="approved")
 
     signed = services.reply(comment, actor=moderator, body="One")
     unsigned = services.reply(comment, actor=nameless, body="Two")
 
-    assert (signed.author_name, unsigned.author_name) == ("Dana Scully", "kim")
+    assert (signed.author_name, unsigned.author_name) == ("Dana Scully", "Newsroom staff")
 
 
 def test_an_edit_is_recorded_with_the_old_text_and_its_status(moderator):
