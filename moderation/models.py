@@ -5,6 +5,10 @@ from django.utils import timezone
 
 from articles.models import Comment
 
+from .triage.models import CommentTriage, LearnedModel, Rule, TriageRules
+
+__all__ = ["CommentTriage", "LearnedModel", "ModerationEvent", "Rule", "TriageRules"]
+
 
 class ModerationEventQuerySet(models.QuerySet):
     # The log is append-only: bulk edits and deletes are refused at the ORM level too.
@@ -26,9 +30,15 @@ class ModerationEvent(models.Model):
         EDIT_REPLY = "edit_reply", "Edited staff reply"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="events")
+    # No actor: an automatic decision, made by the triage rule named in `rule`.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_events"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moderation_events",
     )
+    rule = models.CharField(max_length=30, choices=Rule, blank=True)
     action = models.CharField(max_length=20, choices=Action)
     status_before = models.CharField(max_length=10, choices=Comment.Status)
     status_after = models.CharField(max_length=10, choices=Comment.Status)
@@ -51,7 +61,7 @@ class ModerationEvent(models.Model):
         indexes = [models.Index(fields=["comment", "-created_at"], name="event_comment_recent")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor} on comment {self.comment_id}"
+        return f"{self.get_action_display()} by {self.decided_by} on comment {self.comment_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -60,3 +70,10 @@ class ModerationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Moderation events cannot be deleted.")
+
+    @property
+    def decided_by(self) -> str:
+        """The person's name, or "rule “Banned word”" for an automatic decision."""
+        if self.actor is None:
+            return f"rule “{self.get_rule_display() or 'unknown'}”"
+        return self.actor.get_full_name() or self.actor.get_username()

@@ -6,8 +6,10 @@ import os
 from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from ..models import ImportRun
 from .detect import FORMATS, detect_format
@@ -16,6 +18,9 @@ from .pipeline import read_records
 from .records import ImportFormatError, ParseContext
 
 SNIFF_BYTES = 8192
+# Called with the ids of the comments an import created, inside its transaction, before
+# anyone sees them (the moderation app's triage rules). Defaults to settings.IMPORT_AFTER_LOAD.
+AfterLoad = Callable[[list[int]], object]
 
 
 class ImportFailed(Exception):
@@ -31,6 +36,7 @@ def import_file(
     dry_run: bool = False,
     all_pending: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    after_load: AfterLoad | None = None,
 ) -> ImportReport:
     """Import one file from disk (see `import_stream`)."""
     try:
@@ -47,6 +53,7 @@ def import_file(
             dry_run=dry_run,
             all_pending=all_pending,
             on_progress=on_progress,
+            after_load=after_load,
         )
 
 
@@ -60,6 +67,7 @@ def import_stream(
     dry_run: bool = False,
     all_pending: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    after_load: AfterLoad | None = None,
 ) -> ImportReport:
     """Parse and load one file in one transaction; a dry run rolls back and records nothing."""
     run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format="")
@@ -76,9 +84,10 @@ def import_stream(
     ctx = ParseContext()
     try:
         with transaction.atomic():
-            Loader(report, all_pending=all_pending, on_progress=on_progress).load(
-                read_records(parse, stream, ctx)
-            )
+            loader = Loader(report, all_pending=all_pending, on_progress=on_progress)
+            loader.load(read_records(parse, stream, ctx))
+            if not dry_run and loader.created_comment_ids:
+                (after_load or default_after_load())(loader.created_comment_ids)
             report.warnings[:0] = [
                 f"line {w.line}: {w.message}" if w.line else w.message for w in ctx.warnings
             ]
@@ -95,6 +104,14 @@ def import_stream(
         run.warnings = report.warnings
         run.save()
     return report
+
+
+def default_after_load() -> AfterLoad:
+    return import_string(settings.IMPORT_AFTER_LOAD) if settings.IMPORT_AFTER_LOAD else noop
+
+
+def noop(comment_ids: list[int]) -> None:
+    return None
 
 
 def sniff(stream: BinaryIO) -> str:

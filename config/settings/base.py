@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -13,6 +14,16 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -149,6 +160,16 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Triage: where trained models are written (each is also kept in the database, so an app
+# server whose directory lacks a version writes it there on first use), and how many
+# people's decisions training needs before it agrees to train.
+TRIAGE_MODEL_DIR = Path(os.environ.get("TRIAGE_MODEL_DIR", MEDIA_ROOT / "triage-models"))
+TRIAGE_MIN_DECISIONS = env_int("TRIAGE_MIN_DECISIONS", 200)
+# The import service calls this with the ids of the comments an import created, inside
+# the import's transaction (the articles app never imports moderation itself).
+IMPORT_AFTER_LOAD = "moderation.triage.service.triage_new_comments"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,106 @@
+"""Whole-word matching of word and phrase lists, fast for lists of any length.
+
+A text is cut into words (letters and digits, Unicode-aware; invisible characters and
+combining marks stay inside a word), and each word is normalised with NFKC and case
+folding. A list is a dict from a phrase's first word to the phrases starting with it,
+so each word of the text costs one dict lookup whatever the list's length: "ass"
+never hits "classic", "cunt" never "Scunthorpe", "bi" never "biólogos".
+
+A phrase is a sequence of words, so it matches across any spaces and punctuation:
+"you idiot" matches "you, idiot!". Letters spelled apart ("b-a-d") are three one-letter
+words and do not match "bad"; a list catches them on purpose with the entry "b a d",
+which matches "b-a-d", "b.a.d" and "b a d" (matching them for every word would make
+every initialism a suspect).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A word: letters/digits, then letters, digits, combining marks and invisible characters
+# (soft hyphen, zero-width space/joiners, word joiner, BOM) that evasions put inside words.
+WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff])*")
+INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+SNIPPET_CONTEXT = 40
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: str  # the list entry, normalised ("you idiot")
+    start: int  # offsets in the original text
+    end: int
+
+
+@lru_cache(maxsize=65536)
+def normalise_word(word: str) -> str:
+    """NFKC, then case folding, then NFKC again (folding can un-normalise)."""
+    folded = unicodedata.normalize("NFKC", INVISIBLE.sub("", word)).casefold()
+    return unicodedata.normalize("NFKC", folded)
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """(normalised word, start, end) for each word of the text."""
+    return [(normalise_word(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def normalised_text(text: str) -> str:
+    """The text's words, normalised, joined by single spaces (for spotting repeats)."""
+    return " ".join(word for word, _, _ in words(text))
+
+
+def phrase(entry: str) -> tuple[str, ...]:
+    # NFKC can split one written word into several ("㍱" -> "hpa"): split again after it.
+    return tuple(w for word, _, _ in words(entry) for w in word.split())
+
+
+class WordList:
+    """A list of words and phrases, ready to search texts."""
+
+    def __init__(self, entries: Iterable[str]):
+        starting: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        for entry in entries:
+            if entry_words := phrase(entry):
+                starting[entry_words[0]].add(entry_words)
+        # Longest phrase first, so "bad idea" wins over "bad" at the same place.
+        self.starting = {w: sorted(p, key=len, reverse=True) for w, p in starting.items()}
+
+    def __bool__(self) -> bool:
+        return bool(self.starting)
+
+    @classmethod
+    def from_lines(cls, text: str) -> WordList:
+        return cls(line for line in text.splitlines() if line.strip())
+
+    def find(self, text_words: list[tuple[str, int, int]]) -> list[Hit]:
+        """Every non-overlapping hit, in text order."""
+        hits, at, count = [], 0, len(text_words)
+        while at < count:
+            taken = 1
+            for candidate in self.starting.get(text_words[at][0], ()):
+                size = len(candidate)
+                if size == 1 or tuple(w for w, _, _ in text_words[at : at + size]) == candidate:
+                    hits.append(
+                        Hit(" ".join(candidate), text_words[at][1], text_words[at + size - 1][2])
+                    )
+                    taken = size
+                    break
+            at += taken
+        return hits
+
+    def search(self, text: str) -> list[Hit]:
+        return self.find(words(text))
+
+
+def snippet(text: str, hit: Hit, context: int = SNIPPET_CONTEXT) -> dict[str, str]:
+    """The hit with some text either side, as three plain strings the template escapes."""
+    start, end = max(0, hit.start - context), min(len(text), hit.end + context)
+    return {
+        "before": ("…" if start else "") + text[start : hit.start],
+        "match": text[hit.start : hit.end],
+        "after": text[hit.end : end] + ("…" if end < len(text) else ""),
+    }
