@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from articles.sanitize import COMMENT_TAGS
 
 TAG = re.compile(r"<[^>]*>")
+# Tags that separate words; inline ones (<b>, <a>) may sit inside a word: "Rub<b>bish</b>".
+BREAKING_TAG = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|div|h\d)\b[^>]*>", re.IGNORECASE)
 HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
 SOURCE_TAG = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>")
@@ -17,8 +19,8 @@ SCRIPT_URL = re.compile(r"\b(javascript|vbscript)\s*:", re.IGNORECASE)
 
 
 def plain_text(body_html: str) -> str:
-    """What a reader reads: tags become spaces, entities become characters."""
-    return html.unescape(TAG.sub(" ", body_html)).strip()
+    """What a reader reads: block tags become spaces, entities characters, spaces single."""
+    return " ".join(html.unescape(TAG.sub("", BREAKING_TAG.sub(" ", body_html))).split())
 
 
 def links(body_html: str) -> list[str]:

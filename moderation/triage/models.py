@@ -118,6 +118,15 @@ class CommentTriage(models.Model):
     def holding_markers(self) -> list[dict]:
         return [m for m in self.markers if m.get("holds")]
 
+    # The names a fresh verdict uses, so one template draws both.
+    @property
+    def offensive(self) -> float | None:
+        return self.offensive_score
+
+    @property
+    def learned(self) -> float | None:
+        return self.learned_score
+
 
 class LearnedModel(models.Model):
     """One trained version of the site's classifier; the newest is used."""

@@ -194,3 +194,12 @@ def try_text(
         author_email=author_email.strip(),
     )
     return Triage(rules).judge([draft])[0]
+
+
+def explain(comment: Comment) -> list[dict]:
+    """The words that pushed the current learned model's score for this comment most."""
+    from .evidence import plain_text
+    from .learning import current_scorer
+
+    scorer = current_scorer()
+    return scorer.explain(plain_text(comment.body)) if scorer else []
