@@ -40,3 +40,20 @@ def test_a_caller_may_pass_its_own_hook():
     import_file(SEED, after_load=seen.extend)
     assert sorted(seen) == sorted(Comment.objects.values_list("pk", flat=True))
     assert not CommentTriage.objects.exists()
+
+
+def test_the_commands_run_train_and_undo(moderator, capsys):
+    from django.core.management.base import CommandError
+
+    from articles.tests.factory import make_comment
+
+    comment = make_comment(body="<p>you scoundrel</p>")
+    TriageRules.objects.filter(pk=1).update(banned_words="scoundrel")
+    call_command("triage_run")
+    assert "1 hidden as banned" in capsys.readouterr().out
+    call_command("triage_undo", rule="banned_words", since="2000-01-01T00:00", username="dana")
+    assert "Returned 1 comment(s) to pending" in capsys.readouterr().out
+    comment.refresh_from_db()
+    assert comment.status == "pending"
+    with pytest.raises(CommandError, match="Training needs at least 200 decisions"):
+        call_command("triage_train")
