@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.models import Comment
 
 from .models import CommentTriage
-from .words import normalised_text
+from .words import Text
 
 Status = Comment.Status
 # Shorter texts ("Thanks!", "+1") are repeated innocently by many readers.
@@ -27,8 +27,8 @@ def author_key(name: str, email: str) -> str:
     return f"e:{email.lower()}" if email else ""
 
 
-def text_hash(text: str) -> str:
-    normalised = normalised_text(text)
+def text_hash(text: Text) -> str:
+    normalised = text.normalised
     if len(normalised) < REPEAT_MIN_CHARS:
         return ""
     return hashlib.sha1(normalised.encode(), usedforsecurity=False).hexdigest()
@@ -105,5 +105,10 @@ def earlier_texts(hashes: set[str], exclude_ids: list[int]) -> list[tuple[str, s
     """(text hash, author key) of other triaged comments with one of these texts."""
     if not hashes:
         return []
-    rows = CommentTriage.objects.filter(text_hash__in=hashes).exclude(comment_id__in=exclude_ids)
-    return list(rows.values_list("text_hash", "author_key"))
+    excluded = set(exclude_ids)  # in Python: a NOT IN of thousands of ids is slow in SQL
+    rows = CommentTriage.objects.filter(text_hash__in=hashes).order_by()
+    return [
+        (text, author)
+        for pk, text, author in rows.values_list("comment_id", "text_hash", "author_key")
+        if pk not in excluded
+    ]

@@ -12,7 +12,7 @@ from .authors import AuthorStats, author_key, author_stats, earlier_texts, text_
 from .evidence import domain, domain_set, in_domains, links, plain_text, removed_markup
 from .models import Rule, TriageRules
 from .scores import offensive_scores
-from .words import Hit, WordList, snippet, words
+from .words import Hit, Text, WordList, snippet
 
 Status = Comment.Status
 MAX_SNIPPETS = 3
@@ -97,15 +97,16 @@ class Triage:
     def judge(self, drafts: list[Draft]) -> list[Verdict]:
         """A verdict per draft, in order: a few queries and two vectorised scores per batch."""
         texts = [plain_text(d.body) for d in drafts]
+        searchable = [Text(t) for t in texts]
         verdicts = [
             Verdict(text_hash=text_hash(t), author_key=author_key(d.author_name, d.author_email))
-            for d, t in zip(drafts, texts, strict=True)
+            for d, t in zip(drafts, searchable, strict=True)
         ]
         stats = self.author_stats({v.author_key for v in verdicts if v.author_key})
         repeats = self.repeats(drafts, verdicts)
         offensive = offensive_scores(texts) if self.rules.offensive_enabled else []
         learned = self.scorer.scores(texts) if self.scorer else []
-        for at, (draft, text, verdict) in enumerate(zip(drafts, texts, verdicts, strict=True)):
+        for at, (draft, text, verdict) in enumerate(zip(drafts, searchable, verdicts, strict=True)):
             if offensive:
                 verdict.offensive = offensive[at]
             if learned:
@@ -137,21 +138,20 @@ class Triage:
                 seen[verdict.text_hash].append(verdict.author_key)
         return seen
 
-    def mark(self, draft, text, verdict: Verdict, stats, repeats) -> None:
-        text_words = words(text)
-        banned = self.banned.find(text_words) if self.banned else []
+    def mark(self, draft, text: Text, verdict: Verdict, stats, repeats) -> None:
+        banned = self.banned.find(text) if self.banned else []
         if banned:
-            verdict.add(Rule.BANNED_WORDS, words_summary("banned", banned), **hits(text, banned))
-        if suspect := (self.suspect.find(text_words) if self.suspect else []):
-            verdict.add(
-                Rule.SUSPECT_WORDS, words_summary("suspect", suspect), **hits(text, suspect)
-            )
+            summary = words_summary("banned", banned)
+            verdict.add(Rule.BANNED_WORDS, summary, **hits(text.text, banned))
+        if suspect := (self.suspect.find(text) if self.suspect else []):
+            summary = words_summary("suspect", suspect)
+            verdict.add(Rule.SUSPECT_WORDS, summary, **hits(text.text, suspect))
         self.mark_links(draft, verdict)
         self.mark_author(draft, verdict, stats)
         self.mark_repeat(verdict, repeats)
         if self.rules.markup_enabled and (removed := removed_markup(draft.source_body, draft.body)):
             verdict.add(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
-        self.mark_scores(text, verdict)
+        self.mark_scores(text.text, verdict)
         if draft.undecided:
             if banned:
                 verdict.decision = Rule.BANNED_WORDS

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Comment
@@ -96,41 +96,52 @@ def judge_and_apply(ids: list[int], triage: Triage) -> RunResult:
     return result
 
 
+SAVED_COLUMNS = (
+    "markers",
+    "marker_rules",
+    "offensive_score",
+    "learned_score",
+    "learned_version",
+    "likelihood",
+    "text_hash",
+    "author_key",
+    "evaluated_at",
+)
+
+
 def save_verdicts(comments: list[Comment], verdicts: list[Verdict]) -> None:
-    now = timezone.now()
+    """Insert or replace each comment's triage row: one INSERT … ON CONFLICT, many rows.
+
+    The ORM's bulk_create spends ~0.4 ms of Python per row compiling values; this is the
+    import's hot path, so the values are adapted here once per column type.
+    """
+    markers_field = CommentTriage._meta.get_field("markers")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = [
-        CommentTriage(
-            comment_id=comment.pk,
-            markers=verdict.markers,
-            marker_rules="".join(f",{m['rule']}" for m in verdict.markers)
-            + ("," if verdict.markers else ""),
-            offensive_score=verdict.offensive,
-            learned_score=verdict.learned,
-            learned_version=verdict.learned_version,
-            likelihood=verdict.likelihood,
-            text_hash=verdict.text_hash,
-            author_key=verdict.author_key[:330],
-            evaluated_at=now,
+        (
+            comment.pk,
+            markers_field.get_db_prep_save(verdict.markers, connection),
+            "".join(f",{m['rule']}" for m in verdict.markers) + ("," if verdict.markers else ""),
+            verdict.offensive,
+            verdict.learned,
+            verdict.learned_version,
+            verdict.likelihood,
+            verdict.text_hash,
+            verdict.author_key[:330],
+            now,
         )
         for comment, verdict in zip(comments, verdicts, strict=True)
     ]
-    CommentTriage.objects.bulk_create(
-        rows,
-        batch_size=1000,
-        update_conflicts=True,
-        unique_fields=["comment"],
-        update_fields=[
-            "markers",
-            "marker_rules",
-            "offensive_score",
-            "learned_score",
-            "learned_version",
-            "likelihood",
-            "text_hash",
-            "author_key",
-            "evaluated_at",
-        ],
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in SAVED_COLUMNS)
+    sql = (  # only names from this module are formatted in
+        f"INSERT INTO {quote(CommentTriage._meta.db_table)} ({columns})"  # noqa: S608
+        f" VALUES ({', '.join(['%s'] * (len(SAVED_COLUMNS) + 1))})"
+        f" ON CONFLICT ({quote('comment_id')}) DO UPDATE SET {updates}"
     )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @dataclass

@@ -20,12 +20,14 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 # A word: letters/digits, then letters, digits, combining marks and invisible characters
 # (soft hyphen, zero-width space/joiners, word joiner, BOM) that evasions put inside words.
 WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff])*")
 INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+# In ASCII text a word is letters and digits, and lower() is NFKC + case folding.
+ASCII_WORD = re.compile(r"[a-z0-9]+")
 SNIPPET_CONTEXT = 40
 
 
@@ -45,17 +47,44 @@ def normalise_word(word: str) -> str:
 
 def words(text: str) -> list[tuple[str, int, int]]:
     """(normalised word, start, end) for each word of the text."""
+    if text.isascii():
+        return [(m.group(), m.start(), m.end()) for m in ASCII_WORD.finditer(text.lower())]
     return [(normalise_word(m.group()), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
+class Text:
+    """A text to search, its words worked out once and only as far as needed.
+
+    Most comments hit no list at all: `plain_words` (one C-speed findall on ASCII text)
+    lets a list say so before any offsets are computed.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def plain_words(self) -> list[str]:
+        if self.text.isascii():
+            return ASCII_WORD.findall(self.text.lower())
+        return [normalise_word(word) for word in WORD.findall(self.text)]
+
+    @cached_property
+    def words(self) -> list[tuple[str, int, int]]:
+        return words(self.text)
+
+    @cached_property
+    def normalised(self) -> str:
+        """The words joined by single spaces (for spotting repeats)."""
+        return " ".join(self.plain_words)
+
+
 def normalised_text(text: str) -> str:
-    """The text's words, normalised, joined by single spaces (for spotting repeats)."""
-    return " ".join(word for word, _, _ in words(text))
+    return Text(text).normalised
 
 
 def phrase(entry: str) -> tuple[str, ...]:
     # NFKC can split one written word into several ("㍱" -> "hpa"): split again after it.
-    return tuple(w for word, _, _ in words(entry) for w in word.split())
+    return tuple(w for word in Text(entry).plain_words for w in word.split())
 
 
 class WordList:
@@ -68,6 +97,7 @@ class WordList:
                 starting[entry_words[0]].add(entry_words)
         # Longest phrase first, so "bad idea" wins over "bad" at the same place.
         self.starting = {w: sorted(p, key=len, reverse=True) for w, p in starting.items()}
+        self.first_words = frozenset(self.starting)
 
     def __bool__(self) -> bool:
         return bool(self.starting)
@@ -76,8 +106,11 @@ class WordList:
     def from_lines(cls, text: str) -> WordList:
         return cls(line for line in text.splitlines() if line.strip())
 
-    def find(self, text_words: list[tuple[str, int, int]]) -> list[Hit]:
+    def find(self, text: Text) -> list[Hit]:
         """Every non-overlapping hit, in text order."""
+        if self.first_words.isdisjoint(text.plain_words):
+            return []
+        text_words = text.words
         hits, at, count = [], 0, len(text_words)
         while at < count:
             taken = 1
@@ -93,7 +126,7 @@ class WordList:
         return hits
 
     def search(self, text: str) -> list[Hit]:
-        return self.find(words(text))
+        return self.find(Text(text))
 
 
 def snippet(text: str, hit: Hit, context: int = SNIPPET_CONTEXT) -> dict[str, str]:
