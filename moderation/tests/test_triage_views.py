@@ -188,3 +188,16 @@ def test_one_automatic_decision_is_undone_like_any_other(moderator):
 def test_training_refusal_is_shown(moderator_client):
     response = moderator_client.post(reverse("moderation:rules_train"), follow=True)
     assert "Training needs at least 200 decisions by people" in response.content.decode()
+
+
+@pytest.mark.parametrize("item_count", [1, 3])
+def test_rules_page_runs_a_fixed_number_of_queries(
+    moderator_client, django_assert_num_queries, item_count
+):
+    for _ in range(item_count):
+        make_comment()
+    TriageRules.current()
+    # session, user, user permissions, group permissions, the rules row, the newest
+    # learned model, the pending count.
+    with django_assert_num_queries(7):
+        assert moderator_client.get(RULES_URL).status_code == 200
