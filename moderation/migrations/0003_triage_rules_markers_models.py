@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_banned_word_reason"),
+        ("articles", "0005_banned_word_reason"),
         ("moderation", "0002_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
