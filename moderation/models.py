@@ -28,9 +28,10 @@ class ModerationEvent(models.Model):
         RESTORE = "restore", "Returned to pending"
         REPLY = "reply", "Replied as staff"
         EDIT_REPLY = "edit_reply", "Edited staff reply"
+        TEXT_CHANGED_AT_SOURCE = "text_changed_at_source", "Text changed at source"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="events")
-    # No actor: an automatic decision, made by the triage rule named in `rule`.
+    # Empty for automatic events: an import's, or a triage rule's (named in `rule`).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -39,7 +40,7 @@ class ModerationEvent(models.Model):
         related_name="moderation_events",
     )
     rule = models.CharField(max_length=30, choices=Rule, blank=True)
-    action = models.CharField(max_length=20, choices=Action)
+    action = models.CharField(max_length=30, choices=Action)
     status_before = models.CharField(max_length=10, choices=Comment.Status)
     status_after = models.CharField(max_length=10, choices=Comment.Status)
     reason = models.CharField(max_length=30, choices=Comment.HiddenReason, blank=True)
@@ -61,7 +62,7 @@ class ModerationEvent(models.Model):
         indexes = [models.Index(fields=["comment", "-created_at"], name="event_comment_recent")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.decided_by} on comment {self.comment_id}"
+        return f"{self.get_action_display()} by {self.actor_name} on comment {self.comment_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -72,8 +73,11 @@ class ModerationEvent(models.Model):
         raise PermissionDenied("Moderation events cannot be deleted.")
 
     @property
-    def decided_by(self) -> str:
-        """The person's name, or "rule “Banned word”" for an automatic decision."""
+    def actor_name(self) -> str:
+        """Who acted, by full name (never a login name when there is one); for automatic
+        events the triage rule that decided, else "Automatic (import)"."""
         if self.actor is None:
-            return f"rule “{self.get_rule_display() or 'unknown'}”"
+            if self.rule:
+                return f"rule “{self.get_rule_display()}”"
+            return "Automatic (import)"
         return self.actor.get_full_name() or self.actor.get_username()

@@ -10,6 +10,7 @@ urlpatterns = [
     path("comments/<int:pk>/", views.comment, name="comment"),
     path("comments/<int:pk>/approve/", views.approve, name="approve"),
     path("comments/<int:pk>/hide/", views.hide, name="hide"),
+    path("comments/<int:pk>/hide-removed/", views.hide_removed, name="hide_removed"),
     path("comments/<int:pk>/restore/", views.restore, name="restore"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit-reply/", views.edit_reply, name="edit_reply"),
@@ -21,4 +22,9 @@ urlpatterns = [
     path("rules/run/", rules.run, name="rules_run"),
     path("rules/undo/", rules.undo, name="rules_undo"),
     path("rules/train/", rules.train, name="rules_train"),
+    path(
+        "imports/<int:pk>/accept-statuses/",
+        views.import_accept_statuses,
+        name="import_accept_statuses",
+    ),
 ]

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from ..models import ImportRun
-from .detect import FORMATS, detect_format
+from .detect import detect_format
+from .formats import FORMATS
 from .loader import ImportReport, Loader
 from .pipeline import read_records
 from .records import ImportFormatError, ParseContext
+from .trust import COMMAND_LINE, ImportTrust, web_trust
 
 SNIFF_BYTES = 8192
 # Called with the ids of the comments an import created, inside its transaction, before
 # anyone sees them (the moderation app's triage rules). Defaults to settings.IMPORT_AFTER_LOAD.
 AfterLoad = Callable[[list[int]], object]
+logger = logging.getLogger(__name__)
 
 
 class ImportFailed(Exception):
@@ -35,6 +39,7 @@ def import_file(
     origin: str = ImportRun.Origin.COMMAND,
     dry_run: bool = False,
     all_pending: bool = False,
+    trust: ImportTrust | None = None,
     on_progress: Callable[[int], None] | None = None,
     after_load: AfterLoad | None = None,
 ) -> ImportReport:
@@ -52,6 +57,7 @@ def import_file(
             origin=origin,
             dry_run=dry_run,
             all_pending=all_pending,
+            trust=trust,
             on_progress=on_progress,
             after_load=after_load,
         )
@@ -66,14 +72,21 @@ def import_stream(
     origin: str = ImportRun.Origin.COMMAND,
     dry_run: bool = False,
     all_pending: bool = False,
+    trust: ImportTrust | None = None,
     on_progress: Callable[[int], None] | None = None,
     after_load: AfterLoad | None = None,
 ) -> ImportReport:
-    """Parse and load one file in one transaction; a dry run rolls back and records nothing."""
+    """Parse and load one file in one transaction; a dry run rolls back and records nothing.
+
+    Without an explicit `trust`, the command line has full trust and anything
+    else the least: a web import's user decides nothing unless they may moderate.
+    """
+    if trust is None:
+        trust = COMMAND_LINE if origin == ImportRun.Origin.COMMAND else web_trust(user)
     run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format="")
     try:
         format = format or sniff(stream)
-        parse = FORMATS[format]
+        parse = FORMATS[format].parse
     except ImportFormatError as exc:
         fail(run, str(exc.with_path(name)))
     except KeyError:
@@ -84,7 +97,7 @@ def import_stream(
     ctx = ParseContext()
     try:
         with transaction.atomic():
-            loader = Loader(report, all_pending=all_pending, on_progress=on_progress)
+            loader = Loader(report, trust=trust, all_pending=all_pending, on_progress=on_progress)
             loader.load(read_records(parse, stream, ctx))
             if not dry_run and loader.created_comment_ids:
                 (after_load or default_after_load())(loader.created_comment_ids)
@@ -96,12 +109,14 @@ def import_stream(
     except ImportFormatError as exc:
         fail(run, str(exc.with_path(name)))
     except DatabaseError as exc:
-        fail(run, f"{name}: the database refused the data ({exc.__class__.__name__}: {exc})")
+        logger.exception("import of %s failed in the database", name)
+        fail(run, f"{name}: {database_problem(exc)}")
     if run is not None:
         run.succeeded = True
         run.finished_at = timezone.now()
         run.counts = report.as_counts()
         run.warnings = report.warnings
+        record_statuses(run, report, trust, user)
         run.save()
     return report
 
@@ -112,6 +127,35 @@ def default_after_load() -> AfterLoad:
 
 def noop(comment_ids: list[int]) -> None:
     return None
+
+
+def record_statuses(run: ImportRun, report: ImportReport, trust: ImportTrust, user) -> None:
+    """Say on the run who kept the file's statuses, or that they wait for a moderator."""
+    decided = any(status != "pending" for status in report.created_by_status)
+    if report.held_statuses:
+        run.source_statuses = ImportRun.SourceStatuses.HELD
+        run.held_statuses = report.held_statuses
+    elif trust.keep_statuses and decided:
+        run.source_statuses = ImportRun.SourceStatuses.KEPT
+        run.statuses_decided_by = user
+        run.statuses_decided_at = run.finished_at
+
+
+def database_problem(exc: DatabaseError) -> str:
+    """What went wrong, in words a user can act on (the details go to the log, not the page)."""
+    if isinstance(exc, IntegrityError):
+        return (
+            "the database refused the data: two records clash (the same id or address twice,"
+            " or a record that contradicts one already stored); nothing was imported"
+        )
+    if isinstance(exc, DataError):
+        return (
+            "the database refused a value (too long, or not a valid date or number);"
+            " nothing was imported"
+        )
+    if isinstance(exc, OperationalError):
+        return "the database was busy or unavailable; nothing was imported, try again shortly"
+    return "the database could not store the data; nothing was imported"
 
 
 def sniff(stream: BinaryIO) -> str:

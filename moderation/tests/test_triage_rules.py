@@ -39,7 +39,7 @@ def test_banned_word_hides_at_once_as_an_automatic_event():
     assert (comment.status, comment.hidden_reason) == (Status.HIDDEN, "banned_word")
     event = ModerationEvent.objects.get(comment=comment)
     assert event.actor is None and event.rule == Rule.BANNED_WORDS
-    assert event.decided_by == "rule “Banned word”"
+    assert event.actor_name == "rule “Banned word”"
     marker = markers(comment)["banned_words"]
     assert marker["summary"] == "banned word “idiot”"
     assert marker["evidence"]["snippets"] == [
@@ -145,14 +145,23 @@ def test_repeat_post_by_the_same_author_and_by_several_authors():
 
 
 def test_markup_removed_names_what_the_sanitiser_took_out():
-    source = '<p onclick="steal()">Hi <script>x()</script><a href="javascript:go()">me</a></p>'
-    comment = make_comment(body="<p>Hi <a>me</a></p>", source_body=source)
+    # What the import recorded on the comment when it sanitised the source.
+    comment = make_comment(
+        body="<p>Hi <a>me</a></p>", sanitised_away="javascript:, onclick, script"
+    )
     judge([comment.pk])
-    assert markers(comment)["markup_removed"]["evidence"]["removed"] == [
-        "onclick attribute",
-        "<script>",
-        "javascript: link",
-    ]
+    marker = markers(comment)["markup_removed"]
+    assert marker["summary"] == "removed javascript:, onclick, script"
+    assert marker["evidence"]["removed"] == ["javascript:", "onclick", "script"]
+
+
+def test_the_test_box_finds_removed_markup_in_a_pasted_text():
+    verdict = try_text(
+        TriageRules(),
+        '<p onclick="steal()">Hi <script>x()</script><a href="javascript:go()">me</a>',
+    )
+    (marker,) = [m for m in verdict.markers if m["rule"] == "markup_removed"]
+    assert marker["evidence"]["removed"] == ["javascript:", "onclick", "script"]
 
 
 def test_offensive_language_score_holds_at_the_threshold():

@@ -182,7 +182,7 @@ def test_one_automatic_decision_is_undone_like_any_other(moderator):
     services.restore(comment, actor=moderator)
     comment.refresh_from_db()
     assert comment.status == "pending"
-    assert [e.decided_by for e in comment.events.all()] == ["Dana Scully", "rule “Banned word”"]
+    assert [e.actor_name for e in comment.events.all()] == ["Dana Scully", "rule “Banned word”"]
 
 
 def test_training_refusal_is_shown(moderator_client):

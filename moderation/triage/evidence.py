@@ -1,4 +1,6 @@
-"""What a comment's HTML holds that rules look at: its text, its links, removed markup."""
+"""What a comment's HTML holds that rules look at: its text and its links.
+
+(What sanitising removed is recorded by the import on `Comment.sanitised_away`.)"""
 
 from __future__ import annotations
 
@@ -6,16 +8,11 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from articles.sanitize import COMMENT_TAGS
-
 TAG = re.compile(r"<[^>]*>")
 # Tags that separate words; inline ones (<b>, <a>) may sit inside a word: "Rub<b>bish</b>".
 BREAKING_TAG = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|div|h\d)\b[^>]*>", re.IGNORECASE)
 HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
 BARE_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
-SOURCE_TAG = re.compile(r"<\s*([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>")
-EVENT_ATTRIBUTE = re.compile(r"(?:^|[\s/\"'])(on[a-z]+)\s*=", re.IGNORECASE)
-SCRIPT_URL = re.compile(r"\b(javascript|vbscript)\s*:", re.IGNORECASE)
 
 
 def plain_text(body_html: str) -> str:
@@ -52,22 +49,3 @@ def in_domains(host: str, domains: set[str]) -> str:
 
 def domain_set(lines: str) -> set[str]:
     return {line.strip().lower().lstrip(".") for line in lines.splitlines() if line.strip()}
-
-
-def removed_markup(source_body: str, body_html: str) -> list[str]:
-    """What the sanitiser took out of the comment: tags, on* attributes, script links.
-
-    Markup that a plain-text source had (and the site shows escaped, as text) was not
-    removed, so a tag whose escaped form is in the body does not count.
-    """
-    shown = body_html.lower()
-    removed: list[str] = []
-    for match in SOURCE_TAG.finditer(source_body):
-        tag, attributes = match.group(1).lower(), match.group(2)
-        if f"&lt;{tag}" in shown:
-            continue
-        if tag not in COMMENT_TAGS:
-            removed.append(f"<{tag}>")
-        removed += [f"{name.lower()} attribute" for name in EVENT_ATTRIBUTE.findall(attributes)]
-        removed += [f"{scheme.lower()}: link" for scheme in SCRIPT_URL.findall(attributes)]
-    return list(dict.fromkeys(removed))

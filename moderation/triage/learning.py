@@ -61,7 +61,15 @@ class Decisions:
 
 def people_decisions() -> Decisions:
     """Approved and hidden comments whose latest decision a person made, oldest decision first."""
-    latest = ModerationEvent.objects.filter(comment=OuterRef("pk")).order_by("-created_at", "-id")
+    # The latest decision; replies, reply edits and source text changes are not decisions.
+    decisions = [
+        ModerationEvent.Action.APPROVE,
+        ModerationEvent.Action.HIDE,
+        ModerationEvent.Action.RESTORE,
+    ]
+    latest = ModerationEvent.objects.filter(comment=OuterRef("pk"), action__in=decisions).order_by(
+        "-created_at", "-id"
+    )
     rows = (
         Comment.objects.filter(status__in=[Status.APPROVED, Status.HIDDEN], is_staff_reply=False)
         .annotate(

@@ -9,7 +9,7 @@ from articles.models import Comment
 
 from . import learning
 from .authors import AuthorStats, author_key, author_stats, earlier_texts, text_hash
-from .evidence import domain, domain_set, in_domains, links, plain_text, removed_markup
+from .evidence import domain, domain_set, in_domains, links, plain_text
 from .models import Rule, TriageRules
 from .scores import offensive_scores
 from .words import Hit, Text, WordList, snippet
@@ -26,6 +26,9 @@ class Draft:
     source_body: str = ""
     author_name: str = ""
     author_email: str = ""
+    # What sanitising took out of the source ("script", "onerror", "javascript:"), as the
+    # import recorded it on the comment.
+    sanitised_away: list[str] = field(default_factory=list)
     pk: int | None = None
     status: str = Status.PENDING
     undecided: bool = True  # pending and never decided by a person or a rule
@@ -37,6 +40,7 @@ class Draft:
             source_body=comment.source_body,
             author_name=comment.author_name,
             author_email=comment.author_email,
+            sanitised_away=[s.strip() for s in comment.sanitised_away.split(",") if s.strip()],
             pk=comment.pk,
             status=comment.status,
             undecided=comment.status == Status.PENDING and comment.moderated_at is None,
@@ -149,7 +153,8 @@ class Triage:
         self.mark_links(draft, verdict)
         self.mark_author(draft, verdict, stats)
         self.mark_repeat(verdict, repeats)
-        if self.rules.markup_enabled and (removed := removed_markup(draft.source_body, draft.body)):
+        if self.rules.markup_enabled and draft.sanitised_away:
+            removed = draft.sanitised_away
             verdict.add(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
         self.mark_scores(text.text, verdict)
         if draft.undecided:

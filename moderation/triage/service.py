@@ -196,11 +196,13 @@ def try_text(
     rules: TriageRules, text: str, *, author_name: str = "", author_email: str = ""
 ) -> Verdict:
     """The rules page's test box: which rules fire on a pasted text, and the scores."""
-    from articles.sanitize import comment_html
+    from articles.sanitize import comment_html_and_removed
 
+    body, removed = comment_html_and_removed(text)
     draft = Draft(
-        body=comment_html(text),
+        body=body,
         source_body=text,
+        sanitised_away=removed,
         author_name=author_name.strip(),
         author_email=author_email.strip(),
     )

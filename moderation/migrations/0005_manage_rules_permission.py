@@ -27,6 +27,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0003_triage_rules_markers_models")]
+    dependencies = [("moderation", "0004_triage_rules_markers_models")]
 
     operations = [migrations.RunPython(grant, revoke)]
