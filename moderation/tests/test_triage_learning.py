@@ -101,3 +101,10 @@ def test_each_score_is_explained_by_the_words_that_pushed_it(moderator, settings
     words = scorer.explain("you pathetic idiot")
     assert words[0]["towards"] == "hidden"
     assert {w["word"] for w in words} & {"idiot", "pathetic"}
+
+
+def test_a_reply_after_a_decision_keeps_the_decision_as_training_data(moderator):
+    comment = make_comment()
+    services.hide(comment, actor=moderator, reason="abuse")
+    services.reply(comment, actor=moderator, body="We hid this for abuse.")
+    assert comment.pk in learning.people_decisions().ids
