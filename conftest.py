@@ -73,9 +73,13 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's headless Chromium, driven by Playwright (no browser download)."""
+    """Debian's headless Chromium, driven by Playwright (no browser download).
+
+    One per module: Playwright's event loop stays visible in this thread while it runs, so
+    it must be gone before the next module's tests use the ORM without the browser's leave.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
