@@ -16,4 +16,6 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("imports/", views.import_runs, name="imports"),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/desk/", views.desk_jobs, name="desk_jobs"),
 ]

@@ -60,8 +60,13 @@ def import_stream(
     dry_run: bool = False,
     all_pending: bool = False,
     on_progress: Callable[[int], None] | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
-    """Parse and load one file in one transaction; a dry run rolls back and records nothing."""
+    """Parse and load one file in one transaction; a dry run rolls back and records nothing.
+
+    `before_commit(report)` runs inside that transaction after the load, so what it
+    writes (a job marked done, a staged upload deleted) commits with the import or not at all.
+    """
     run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format="")
     try:
         format = format or sniff(stream)
@@ -84,16 +89,21 @@ def import_stream(
             ]
             if dry_run:
                 transaction.set_rollback(True)
+            else:  # the history entry commits with the data it describes
+                run.succeeded = True
+                run.finished_at = timezone.now()
+                run.counts = report.as_counts()
+                run.warnings = report.warnings
+                run.save()
+                if before_commit:
+                    before_commit(report)
     except ImportFormatError as exc:
-        fail(run, str(exc.with_path(name)))
+        fail(rolled_back(run), str(exc.with_path(name)))
     except DatabaseError as exc:
-        fail(run, f"{name}: the database refused the data ({exc.__class__.__name__}: {exc})")
-    if run is not None:
-        run.succeeded = True
-        run.finished_at = timezone.now()
-        run.counts = report.as_counts()
-        run.warnings = report.warnings
-        run.save()
+        fail(
+            rolled_back(run),
+            f"{name}: the database refused the data ({exc.__class__.__name__}: {exc})",
+        )
     return report
 
 
@@ -101,6 +111,19 @@ def sniff(stream: BinaryIO) -> str:
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
     return detect_format(head)
+
+
+def rolled_back(run: ImportRun | None) -> ImportRun | None:
+    """The run as it was before the rolled-back transaction saved it as a success."""
+    if run is not None:
+        run.pk, run._state.adding, run.succeeded, run.counts, run.warnings = (
+            None,
+            True,
+            False,
+            {},
+            [],
+        )
+    return run
 
 
 def fail(run: ImportRun | None, message: str) -> NoReturn:

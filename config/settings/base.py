@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -13,6 +14,14 @@ def env_bool(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, str(default))
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
 
 
 def env_list(name: str, default: str) -> list[str]:
@@ -37,6 +46,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "articles",
     "moderation",
 ]
@@ -84,6 +96,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # during large imports, which made them about 20% faster.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
+        # A decision made while a job commits a step waits for it rather than failing.
+        "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
         ),
@@ -134,6 +148,10 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
 ]
+# Uploaded files waiting to be imported. With more than one app server (or a worker on
+# another machine) this must be storage they all share: see docs/jobs.md.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"  # never served: staged uploads are private
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -149,6 +167,28 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Background jobs (docs/jobs.md): django-tasks with its database backend; workers run
+# `manage.py jobs_worker`. The job record (jobs.Job) carries progress and the resume point.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+JOBS_HEARTBEAT_SECONDS = env_float("JOBS_HEARTBEAT_SECONDS", 5)
+# A running job whose heartbeat is older than this is given to another worker.
+JOBS_STALE_AFTER_SECONDS = env_float("JOBS_STALE_AFTER_SECONDS", 60)
+JOBS_HOUSEKEEPING_SECONDS = env_float("JOBS_HOUSEKEEPING_SECONDS", 10)
+JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
+# Periodic jobs: handler -> every how many seconds.
+JOBS_PERIODIC = {"articles.tasks.purge_staged_uploads": 3600}
+# "All N matching" above this many comments runs as a job; fewer are decided at once.
+BULK_JOB_THRESHOLD = int(os.environ.get("BULK_JOB_THRESHOLD", "2000"))
+BULK_JOB_CHUNK = int(os.environ.get("BULK_JOB_CHUNK", "1000"))
+# Staged uploads: each user keeps at most this many; older than a day they are purged.
+IMPORT_STAGED_PER_USER = int(os.environ.get("IMPORT_STAGED_PER_USER", "5"))
+IMPORT_STAGED_MAX_AGE_SECONDS = env_float("IMPORT_STAGED_MAX_AGE_SECONDS", 86400)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -49,3 +49,12 @@ def when(moment) -> str:
 def ago(moment) -> str:
     """ "just now", "2 minutes ago": the wording of conflict messages."""
     return time_ago(moment) if moment else ""
+
+
+@register.filter
+def seconds_left(seconds: int) -> str:
+    """75 -> "1 min 15 s"; under a minute, seconds."""
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes >= 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"

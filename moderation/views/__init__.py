@@ -4,6 +4,7 @@ from .actions import approve, edit_reply, hide, reply, restore
 from .imports import preview as import_preview
 from .imports import runs as import_runs
 from .imports import upload as import_upload
+from .jobs import desk_jobs, job
 from .pages import article, comment
 from .queue import bulk, queue
 
@@ -12,11 +13,13 @@ __all__ = [
     "article",
     "bulk",
     "comment",
+    "desk_jobs",
     "edit_reply",
     "hide",
     "import_preview",
     "import_runs",
     "import_upload",
+    "job",
     "queue",
     "reply",
     "restore",
