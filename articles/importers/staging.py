@@ -82,7 +82,7 @@ def confirm_import(pending: PendingImport, *, user) -> Job:
     """Start the import job for a staged upload (once: a second confirm gets the same job)."""
     with transaction.atomic():
         locked = (
-            PendingImport.objects.select_for_update()
+            PendingImport.objects.select_for_update(of=("self",))
             .select_related("import_job")
             .filter(pk=pending.pk)
             .first()
