@@ -71,11 +71,16 @@ def detect(head: bytes, file_name: str) -> str:
 
 
 def make_room(user) -> None:
-    """Each user keeps IMPORT_STAGED_PER_USER uploads; the oldest idle ones make way."""
-    mine = PendingImport.objects.filter(user=user).order_by("-created_at", "-pk")
-    keep = settings.IMPORT_STAGED_PER_USER - 1
-    for old in mine.exclude(import_job__status__in=ACTIVE)[keep:]:
-        discard(old)
+    """Each user keeps IMPORT_STAGED_PER_USER uploads; the oldest idle ones make way.
+
+    One whose import is queued or running is never removed (it may go over the cap).
+    """
+    mine = PendingImport.objects.filter(user=user)
+    excess = mine.count() - (settings.IMPORT_STAGED_PER_USER - 1)
+    if excess > 0:
+        idle = mine.exclude(import_job__status__in=ACTIVE).order_by("created_at", "pk")
+        for old in idle[:excess]:
+            discard(old)
 
 
 def confirm_import(pending: PendingImport, *, user) -> Job:
