@@ -35,12 +35,14 @@ def database_url(settings_dict: dict) -> str:
 
 def start_worker(log: Path, **env: str) -> subprocess.Popen:
     """`manage.py jobs_worker` in a child process on this test's database, polling quickly."""
+    from django.conf import settings
     from django.db import connection
 
     child_env = {
         **os.environ,
         "DATABASE_URL": database_url(connection.settings_dict),
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "MODERATO_TEST_RUN": settings.RUN_ID,  # the same media directory as this test run
         "CONN_MAX_AGE": "0",
         **env,
     }

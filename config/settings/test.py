@@ -1,5 +1,9 @@
 """Test settings: fast hashing, plain static storage, an isolated cache."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import STORAGES
 
@@ -8,10 +12,14 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Worker tests run `manage.py jobs_worker` in a subprocess against the test database,
-# so on SQLite it must be a file, not memory.
+# so on SQLite it must be a file, not memory; one per test run, so two runs never share it.
+# The worker is told the test run's media directory (jobs.testing.start_worker).
+RUN_ID = os.environ.get("MODERATO_TEST_RUN", str(os.getpid()))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}  # noqa: F405
-MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"moderato-test-{RUN_ID}.sqlite3")
+    }
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"moderato-test-media-{RUN_ID}"
 JOBS_HEARTBEAT_SECONDS = 0.2
 JOBS_STALE_AFTER_SECONDS = 2
 JOBS_HOUSEKEEPING_SECONDS = 0.3

@@ -23,15 +23,19 @@ def worker(tmp_path):
     process.wait(timeout=30)
 
 
+BAR_STATE = """() => {
+  if (document.querySelector(".import-preview")) return null;
+  const status = document.querySelector(".job-status");
+  const done = document.querySelector("[data-job-done]");
+  return [status ? status.textContent.trim() : "", done ? done.dataset.jobDone : ""];
+}"""
+
+
 def bar_state(page) -> tuple[str, str] | None:
-    """(status, comments so far) from the progress block, or None once the preview is shown."""
-    if page.locator(".import-preview").count():
-        return None
-    status = page.locator(".job-status")
-    done = page.locator("[data-job-done]")
-    if not status.count():
-        return ("", "")
-    return (status.inner_text(), done.get_attribute("data-job-done") if done.count() else "")
+    """(status, comments so far) from the progress block, or None once the preview is shown
+    (read in one go: htmx may swap the block between two separate reads)."""
+    state = page.evaluate(BAR_STATE)
+    return tuple(state) if state is not None else None
 
 
 def test_upload_watch_preview_confirm_while_a_moderator_works(

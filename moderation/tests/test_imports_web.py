@@ -151,3 +151,4 @@ def test_import_list_shows_runs(editor_client):
     html = editor_client.get(reverse("moderation:imports")).content.decode()
 
     assert SEED.name in html and "3 new comments" in html
+    assert f"Import of {SEED.name}</a>" in html and "Done" in html  # the job, with its state
