@@ -78,6 +78,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jobs.context_processors.polling",
             ],
         },
     },
@@ -180,6 +181,7 @@ JOBS_HEARTBEAT_SECONDS = env_float("JOBS_HEARTBEAT_SECONDS", 5)
 # A running job whose heartbeat is older than this is given to another worker.
 JOBS_STALE_AFTER_SECONDS = env_float("JOBS_STALE_AFTER_SECONDS", 60)
 JOBS_HOUSEKEEPING_SECONDS = env_float("JOBS_HOUSEKEEPING_SECONDS", 10)
+JOBS_POLL_SECONDS = env_float("JOBS_POLL_SECONDS", 1)  # pages showing progress ask this often
 JOBS_MAX_ATTEMPTS = int(os.environ.get("JOBS_MAX_ATTEMPTS", "3"))
 # Periodic jobs: handler -> every how many seconds.
 JOBS_PERIODIC = {"articles.tasks.purge_staged_uploads": 3600}

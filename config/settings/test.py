@@ -21,5 +21,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     }
 MEDIA_ROOT = Path(tempfile.gettempdir()) / f"moderato-test-media-{RUN_ID}"
 JOBS_HEARTBEAT_SECONDS = 0.2
+JOBS_POLL_SECONDS = 0.25
 JOBS_STALE_AFTER_SECONDS = 2
 JOBS_HOUSEKEEPING_SECONDS = 0.3

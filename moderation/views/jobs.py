@@ -23,7 +23,7 @@ def desk_jobs_context(user) -> dict:
 @require_safe
 @moderator_required
 def desk_jobs(request):
-    """The desk's panel of this moderator's bulk jobs (what htmx swaps in every second)."""
+    """The desk's panel of this moderator's bulk jobs (what htmx swaps in while one runs)."""
     return render(request, "moderation/_desk_jobs.html", desk_jobs_context(request.user))
 
 
