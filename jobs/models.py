@@ -23,8 +23,11 @@ class Job(models.Model):
     status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     params = models.JSONField(default=dict)
     total = models.PositiveBigIntegerField(null=True, blank=True)  # None: not known yet
-    done = models.PositiveBigIntegerField(default=0)
+    done = models.PositiveBigIntegerField(default=0)  # live: the heartbeat writes it
     cursor = models.JSONField(default=dict)  # saved with each step's work, in its transaction
+    # `done` as of the last committed step, saved with the cursor: where a resumed run counts
+    # from (the heartbeat's `done` may be ahead of it, counting a step that rolled back).
+    committed_done = models.PositiveBigIntegerField(default=0)
     result = models.JSONField(default=dict)
     error = models.TextField(blank=True)
     # Each claim by a worker counts one; a step saves only if its attempt is still current,

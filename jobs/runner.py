@@ -58,7 +58,7 @@ class JobRun:
         self.job = job
         self.params = job.params
         self.cursor: dict = dict(job.cursor)
-        self.done = job.done
+        self.done = job.committed_done
         self.total = job.total
         self.finished = False
 
@@ -74,7 +74,9 @@ class JobRun:
         with transaction.atomic():
             yield
             if not self.finished:  # `complete()` inside the step saved everything already
-                self.save(cursor=self.cursor, done=self.done, total=self.total)
+                self.save(
+                    cursor=self.cursor, done=self.done, committed_done=self.done, total=self.total
+                )
 
     def complete(self, result: dict | None = None) -> None:
         """Mark the job done. Inside the handler's transaction, it commits with the work."""
@@ -82,6 +84,7 @@ class JobRun:
             status=Status.DONE,
             result=result or {},
             done=self.done,
+            committed_done=self.done,
             total=self.total,
             cursor=self.cursor,
             finished_at=timezone.now(),

@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
                 ("total", models.PositiveBigIntegerField(blank=True, null=True)),
                 ("done", models.PositiveBigIntegerField(default=0)),
                 ("cursor", models.JSONField(default=dict)),
+                ("committed_done", models.PositiveBigIntegerField(default=0)),
                 ("result", models.JSONField(default=dict)),
                 ("error", models.TextField(blank=True)),
                 ("attempts", models.PositiveSmallIntegerField(default=0)),

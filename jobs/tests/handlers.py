@@ -8,7 +8,7 @@ from jobs.runner import JobFailed, JobRun, handler
 def count_steps(run: JobRun) -> dict:
     """Steps 1..to, each writing one row; fails at `fail_at` (after writing) when asked."""
     at = run.cursor.get("at", 0)
-    run.progress(at, run.params["to"])
+    run.progress(run.done, run.params["to"])  # counts on from what the runner says is done
     while at < run.params["to"]:
         with run.step():
             at += 1
@@ -18,7 +18,7 @@ def count_steps(run: JobRun) -> dict:
             if at == run.params.get("crash_at"):
                 raise ZeroDivisionError
             run.cursor = {"at": at}
-            run.progress(at)
+            run.progress(run.done + 1)
     return {"steps": at}
 
 

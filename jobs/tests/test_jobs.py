@@ -72,6 +72,7 @@ def dead_worker_job(**fields) -> Job:
         "attempts": 1,
         "cursor": {"at": 2},
         "done": 2,
+        "committed_done": 2,
         "heartbeat_at": long_ago,
         "enqueued_at": long_ago,
     }
@@ -88,6 +89,18 @@ def test_the_reaper_requeues_a_silent_job_which_resumes_from_its_cursor():
 
     assert resumed.status == Status.DONE and resumed.attempts == 2
     assert steps_done() == ["step-1", "step-2", "step-3", "step-4"]  # 1 and 2 not again
+
+
+@pytest.mark.parametrize("heartbeat_done", [1, 3])
+def test_a_resumed_job_counts_from_its_last_committed_step(heartbeat_done):
+    """The dead worker's heartbeat may have written a count behind the last step (it read it
+    before the step committed) or ahead of it (a step that then rolled back)."""
+    dead_worker_job(done=heartbeat_done)
+
+    services.reap()
+    [resumed] = run_queued_jobs()
+
+    assert resumed.done == resumed.total == 4
 
 
 def test_the_reaper_leaves_a_job_whose_heartbeat_is_fresh():
