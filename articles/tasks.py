@@ -17,6 +17,12 @@ def staged(run: JobRun) -> PendingImport:
     pending = PendingImport.objects.filter(pk=run.params["pending_import"]).first()
     if pending is None:
         raise JobFailed("The upload was already imported, discarded or expired.")
+    if not pending.file.storage.exists(pending.file.name):
+        # Typically a worker on another machine with its own MEDIA_ROOT.
+        raise JobFailed(
+            "The uploaded file is not in this worker's storage: every app server and worker "
+            "must share MEDIA_ROOT (or use shared storage; see docs/jobs.md)."
+        )
     return pending
 
 

@@ -122,3 +122,12 @@ def test_a_failed_import_keeps_the_upload_to_try_again(editor):
     retry.refresh_from_db()
     assert retry != job and retry.status == Job.Status.DONE
     assert Comment.objects.count() == 3 and not PendingImport.objects.exists()
+
+
+def test_a_worker_that_cannot_see_the_file_says_why(editor):
+    pending = stage(editor)
+    default_storage.delete(pending.file.name)  # as on a worker with a MEDIA_ROOT of its own
+
+    [job] = run_queued_jobs()
+
+    assert job.status == Job.Status.FAILED and "must share MEDIA_ROOT" in job.error
