@@ -24,7 +24,8 @@ def start_bulk_decision(
     if decision == "hide":
         services.validate_reason(reason, note)
     services.require(actor, services.MODERATE_PERM)
-    newest_id = newest_id or Comment.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    if newest_id is None:  # not from a page: the comments that exist now
+        newest_id = Comment.objects.aggregate(newest=Max("pk"))["newest"] or 0
     verb = "Approve" if decision == "approve" else "Hide"
     return jobs.start(
         bulk_decision,

@@ -23,6 +23,8 @@ def small_threshold(settings):
 
 
 def hide_all_pills(client, article, drawn_at):
+    """The bulk form as the page drew it: with its newest comment id."""
+    newest_id = Comment.objects.order_by("-pk").values_list("pk", flat=True).first()
     return client.post(
         reverse("moderation:bulk"),
         {
@@ -33,6 +35,7 @@ def hide_all_pills(client, article, drawn_at):
             "q": "pills",
             "tab": "pending",
             "drawn_at": drawn_at.isoformat(),
+            "newest_id": newest_id,
             "next": QUEUE,
         },
         follow=True,
