@@ -38,28 +38,26 @@ def stage_upload(
         raise ImportFailed(f"{file_name}: the file is empty")
     format = format or detect(head, file_name)
     make_room(user)
-    with transaction.atomic():
-        pending = PendingImport(
-            user=user,
-            file_name=file_name,
-            format=format,
-            all_pending=all_pending,
-            size=upload.size,
-        )
-        # A name of our own: the user's file name never becomes a path here.
-        pending.file.save(
-            f"{uuid.uuid4().hex}{PurePath(file_name).suffix[:10]}", upload, save=False
-        )
-        pending.save()
-        from ..tasks import preview_staged
+    pending = PendingImport(
+        user=user, file_name=file_name, format=format, all_pending=all_pending, size=upload.size
+    )
+    # A name of our own: the user's file name never becomes a path here.
+    pending.file.save(f"{uuid.uuid4().hex}{PurePath(file_name).suffix[:10]}", upload, save=False)
+    try:
+        with transaction.atomic():
+            pending.save()
+            from ..tasks import preview_staged
 
-        pending.preview_job = jobs.start(
-            preview_staged,
-            title=f"Preview of {file_name}",
-            params={"pending_import": pending.pk},
-            by=user,
-        )
-        pending.save(update_fields=["preview_job"])
+            pending.preview_job = jobs.start(
+                preview_staged,
+                title=f"Preview of {file_name}",
+                params={"pending_import": pending.pk},
+                by=user,
+            )
+            pending.save(update_fields=["preview_job"])
+    except BaseException:
+        pending.file.storage.delete(pending.file.name)  # no row for it: it would be orphaned
+        raise
     return pending
 
 

@@ -1,12 +1,13 @@
 """Staged web uploads: kept as files, previewed by reads alone, capped per user, purged by age,
 and kept until their import has committed."""
 
+import os
 from datetime import timedelta
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -131,3 +132,23 @@ def test_a_worker_that_cannot_see_the_file_says_why(editor):
     [job] = run_queued_jobs()
 
     assert job.status == Job.Status.FAILED and "must share MEDIA_ROOT" in job.error
+
+
+def stored_files() -> list[str]:
+    from django.conf import settings
+
+    return [name for _, _, names in os.walk(settings.MEDIA_ROOT) for name in names]
+
+
+def test_no_file_is_left_behind_when_staging_fails(editor, monkeypatch):
+    before = stored_files()
+
+    def refuse(*args, **kwargs):
+        raise DatabaseError("no room")
+
+    monkeypatch.setattr(jobs, "start", refuse)
+    with pytest.raises(DatabaseError):
+        stage(editor)
+
+    assert not PendingImport.objects.exists()
+    assert stored_files() == before
