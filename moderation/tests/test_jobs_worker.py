@@ -144,4 +144,5 @@ def test_a_killed_worker_is_replaced_and_the_import_restarts_whole(editor, worke
     run = ImportRun.objects.get()  # the killed attempt left no history entry
     assert run.succeeded and run.user == editor and run.origin == "web"
     assert not PendingImport.objects.exists()
-    assert not default_storage.exists(pending.file.name)
+    # The file goes right after the commit (never before it: a failed import keeps it).
+    wait_for(lambda: not default_storage.exists(pending.file.name), what="the file to go")
