@@ -24,7 +24,7 @@ from moderation.models import ModerationEvent
 from moderation.tasks import start_bulk_decision
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
-PENDING, APPROVED, DECIDED_MEANWHILE = 150, 30, 1
+PENDING, APPROVED, DECIDED_MEANWHILE = 240, 30, 1
 IMPORTED_COMMENTS = 4000
 
 
