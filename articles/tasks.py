@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from jobs.runner import JobFailed, JobRun, handler
 
-from .importers.detect import FORMATS
+from .importers.formats import FORMATS
 from .importers.preview import estimate_total, preview_stream
 from .importers.records import ImportFormatError
 from .importers.report import ImportReport
 from .importers.service import ImportFailed, import_stream
 from .importers.staging import discard, expired
+from .importers.trust import web_trust
 from .models import ImportRun, PendingImport
 
 
@@ -37,11 +38,12 @@ def preview_staged(run: JobRun) -> dict:
     try:
         with pending.file.open("rb") as stream:
             preview = preview_stream(
-                FORMATS[pending.format],
+                FORMATS[pending.format].parse,
                 stream,
                 file_name=pending.file_name,
                 format=pending.format,
                 all_pending=pending.all_pending,
+                keep_statuses=web_trust(run.job.created_by).keep_statuses,
                 on_progress=progress,
             )
     except ImportFormatError as error:
@@ -77,6 +79,7 @@ def import_staged(run: JobRun) -> dict:
                 user=run.job.created_by,
                 origin=ImportRun.Origin.WEB,
                 all_pending=pending.all_pending,
+                trust=web_trust(run.job.created_by),  # who confirms, with their rights now
                 on_progress=run.progress,
                 before_commit=done,
             )

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from ..models import Article, Comment
+from ..sanitize import removed_markup
 from .bulk import comment_ids_by_key
-from .loader import ARTICLES_NEED_COMMENTS
-from .records import ArticleRecord, CommentRecord, ParseContext
+from .formats import articles_need_comments
+from .records import HIDDEN, ArticleRecord, CommentRecord, ParseContext
 
 LOOKUP_BATCH = 2000
 PROGRESS_EVERY = 500
@@ -28,12 +29,15 @@ class Preview:
     file_name: str
     format: str
     all_pending: bool = False
+    keep_statuses: bool = True  # the importer's trust (see trust.py): False holds them
     articles_new: int = 0
     articles_existing: int = 0
     articles_skipped_without_comments: int = 0
     comments_new: int = 0
     comments_existing: int = 0
     new_by_status: Counter = field(default_factory=Counter)
+    held: Counter = field(default_factory=Counter)  # the file's statuses held back, as the loader
+    sanitised: Counter = field(default_factory=Counter)  # what cleaning removed -> comments
     replies: int = 0
     comments_without_article: int = 0
     duplicates: int = 0
@@ -47,6 +51,8 @@ class Preview:
             "comments_new": self.comments_new,
             "comments_existing": self.comments_existing,
             "new_by_status": dict(self.new_by_status),
+            "held": dict(self.held),
+            "sanitised": dict(self.sanitised.most_common()),
             "replies": self.replies,
             "comments_without_article": self.comments_without_article,
             "duplicates": self.duplicates,
@@ -87,13 +93,16 @@ def preview_stream(
     file_name: str,
     format: str,
     all_pending: bool = False,
+    keep_statuses: bool = True,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Preview:
     """Parse the file and compare it with the database by reads alone.
 
     `on_progress(comments_read, bytes_read)` is called now and then while parsing.
     """
-    preview = Preview(file_name=file_name, format=format, all_pending=all_pending)
+    preview = Preview(
+        file_name=file_name, format=format, all_pending=all_pending, keep_statuses=keep_statuses
+    )
     reader = CountingReader(stream)
     ctx = ParseContext()
     articles: dict[str, ArticleRecord] = {}
@@ -107,6 +116,8 @@ def preview_stream(
             preview.duplicates += 1
             continue
         comments[ref] = record
+        if record.body_is_html:
+            preview.sanitised.update(removed_markup(record.body))
         if on_progress and len(comments) % PROGRESS_EVERY == 0:
             on_progress(len(comments), reader.bytes_read)
     if on_progress:
@@ -136,7 +147,7 @@ def count_articles(
     kept = {
         key: record
         for key, record in articles.items()
-        if preview.format not in ARTICLES_NEED_COMMENTS or key in with_comments
+        if record.stands_alone or not articles_need_comments(preview.format) or key in with_comments
     }
     preview.articles_skipped_without_comments = len(articles) - len(kept)
     found = known_article_pks(preview, kept)
@@ -187,12 +198,16 @@ def classify(preview: Preview, records: list[CommentRecord], article_pks: dict[s
             preview.comments_existing += 1
             continue
         preview.comments_new += 1
-        preview.new_by_status[new_status(record, preview.all_pending)] += 1
+        source_decides = preview.keep_statuses and not preview.all_pending
+        preview.new_by_status[record.status if source_decides else Comment.Status.PENDING] += 1
+        if not preview.keep_statuses and not preview.all_pending and record.status != "pending":
+            preview.held[held_key(record)] += 1
 
 
-def new_status(record: CommentRecord, all_pending: bool) -> str:
-    """The status a new comment gets (as `CommentRows.values` decides it)."""
-    return Comment.Status.PENDING if all_pending else record.status
+def held_key(record: CommentRecord) -> str:
+    """As the loader keeps a held status: "approved", "hidden:spam"."""
+    reason = record.hidden_reason if record.status == HIDDEN else ""
+    return f"{record.status}:{reason}" if reason else record.status
 
 
 def estimate_total(comments_read: int, bytes_read: int, size: int) -> int | None:

@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.importers.detect import FORMATS
+from articles.importers.formats import FORMATS
 from articles.importers.preview import preview_stream
 from articles.importers.staging import confirm_import, stage_upload
 from articles.models import Article, Comment, ImportRun, PendingImport
@@ -43,7 +43,7 @@ def test_the_upload_is_a_file_in_storage_not_a_database_row(editor):
 def test_the_preview_only_reads(editor):
     pending = stage(editor, DISQUS)
     with CaptureQueriesContext(connection) as queries, pending.file.open("rb") as stream:
-        preview = preview_stream(FORMATS["disqus"], stream, file_name="x", format="disqus")
+        preview = preview_stream(FORMATS["disqus"].parse, stream, file_name="x", format="disqus")
 
     assert all(q["sql"].lstrip().upper().startswith(("SELECT", "WITH")) for q in queries)
     assert (preview.articles_new, preview.comments_new) == (2, 5)

@@ -10,7 +10,7 @@ def forget_staged_uploads(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_article_language_revised_and_dated_order"),
+        ("articles", "0005_import_trust"),
         ("jobs", "0001_job_and_schedule"),
     ]
 
