@@ -248,6 +248,14 @@ BULK_JOB_CHUNK = env_int("BULK_JOB_CHUNK", 1000)
 # Staged uploads: each user keeps at most this many; older than a day they are purged.
 IMPORT_STAGED_PER_USER = env_int("IMPORT_STAGED_PER_USER", 5)
 IMPORT_STAGED_MAX_AGE_SECONDS = env_float("IMPORT_STAGED_MAX_AGE_SECONDS", 86400)
+# Triage: where trained models are written (each is also kept in the database, so an app
+# server whose directory lacks a version writes it there on first use), and how many
+# people's decisions training needs before it agrees to train.
+TRIAGE_MODEL_DIR = Path(os.environ.get("TRIAGE_MODEL_DIR", MEDIA_ROOT / "triage-models"))
+TRIAGE_MIN_DECISIONS = env_int("TRIAGE_MIN_DECISIONS", 200)
+# The import service calls this with the ids of the comments an import created, inside
+# the import's transaction (the articles app never imports moderation itself).
+IMPORT_AFTER_LOAD = "moderation.triage.service.triage_new_comments"
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -10,7 +10,7 @@ def forget_staged_uploads(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_import_trust"),
+        ("articles", "0006_banned_word_reason"),
         ("jobs", "0001_job_and_schedule"),
     ]
 
