@@ -23,6 +23,7 @@ DRAFT_FIELDS = (
     "source_body",
     "author_name",
     "author_email",
+    "sanitised_away",
     "status",
     "moderated_at",
 )
