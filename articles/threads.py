@@ -23,9 +23,13 @@ class PublicComment:
     is_removed: bool
     is_staff_reply: bool
     staff_name: str
+    version: int = 1
     depth: int = 0
     in_reply_to: str = ""
     replies: list[PublicComment] = field(default_factory=list)
+    # Filled by `articles.fragments` when the thread is drawn.
+    fragment_key: str = ""
+    replies_html: str = ""
 
 
 def public_threads(article) -> tuple[list[PublicComment], int]:
@@ -48,6 +52,7 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
             "status",
             "created_at",
             "is_staff_reply",
+            "version",
             # Hidden text never leaves the database for a public page.
             Case(
                 When(status=Comment.Status.APPROVED, then=F("body")),
@@ -61,7 +66,7 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
         )
     )
     nodes: dict[int, PublicComment] = {}
-    for pk, parent_id, status, created, staff, body, author, first, last, username in rows:
+    for pk, parent_id, status, created, staff, version, body, author, first, last, username in rows:
         nodes[pk] = PublicComment(
             pk=pk,
             parent_id=parent_id,
@@ -71,6 +76,7 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
             is_removed=status == Comment.Status.HIDDEN,
             is_staff_reply=staff,
             staff_name=f"{first} {last}".strip() or username or "",
+            version=version,
         )
     roots: list[PublicComment] = []
     for node in nodes.values():
@@ -116,3 +122,18 @@ def walk(anchor: PublicComment):
             node.in_reply_to = parent.author_name or "a removed comment"
         yield node
         stack.extend((node, reply) for reply in reversed(node.replies))
+
+
+def members(root: PublicComment):
+    """The comment and everything shown under it."""
+    yield root
+    for reply in root.replies:
+        yield from members(reply)
+
+
+def page_showing(threads: list[PublicComment], comment_pk: int, per_page: int) -> int | None:
+    """The page (1-based) whose threads include this comment; None when readers cannot see it."""
+    for index, root in enumerate(threads):
+        if any(node.pk == comment_pk for node in members(root)):
+            return index // per_page + 1
+    return None

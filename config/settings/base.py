@@ -44,13 +44,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    # Here so that the fast path below sends it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers readers' cached article pages before sessions, CSRF and auth run.
+    "config.middleware.CachedArticlePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,6 +109,9 @@ else:
 # when a deploy changes how pages look.
 PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "86400"))
 PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "1")
+# Top-level threads (each with all its replies) per page of an article's comments: about
+# 70 comments, 50 KB of HTML (12 KB gzipped) at a typical reply rate; see docs/public-pages.md.
+PUBLIC_THREADS_PER_PAGE = int(os.environ.get("PUBLIC_THREADS_PER_PAGE", "50"))
 
 # Sessions live in the database (or the shared cache), never in process memory,
 # so any app process behind the load balancer can serve any request.
