@@ -103,7 +103,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's default of 300 entries would evict the comment fragments of one big article.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("LOCMEM_CACHE_ENTRIES", "50000"))},
+        }
+    }
 # Public article pages are cached under a key that changes with the article, so this only
 # bounds memory and changes nobody records (e.g. a staff member's name). Bump the version
 # when a deploy changes how pages look.
