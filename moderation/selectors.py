@@ -132,7 +132,7 @@ class CountedPaginator(Paginator):
 def queue_page(filters: dict, page_number):
     """The page of rows to draw, and the counts per tab (two queries)."""
     comments = matching(filters)
-    if "q" in filters and connections[comments.db].vendor == "postgresql":
+    if searches_the_index(filters, comments):
         return searched_page(comments, filters, page_number)
     counts = tab_counts(comments)
     rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
@@ -141,22 +141,43 @@ def queue_page(filters: dict, page_number):
     return paginator.get_page(page_number), counts
 
 
+def queue_counts(filters: dict) -> dict[str, int]:
+    """The counts per tab the queue page shows for these filters (one query)."""
+    comments = matching(filters)
+    if searches_the_index(filters, comments):
+        return counts_in(first_matches(comments))
+    return tab_counts(comments)
+
+
+def searches_the_index(filters: dict, comments: QuerySet[Comment]) -> bool:
+    return "q" in filters and connections[comments.db].vendor == "postgresql"
+
+
+def first_matches(comments: QuerySet[Comment]) -> list[tuple[int, str, datetime | None]]:
+    """Up to COUNT_CAP + 1 matches, unordered: one bitmap scan of the full-text index."""
+    return list(comments.order_by().values_list("pk", "status", "created_at")[: COUNT_CAP + 1])
+
+
+def counts_in(found: list[tuple[int, str, datetime | None]]) -> dict[str, int]:
+    return {
+        tab: sum(1 for _, s, _ in found if status in (None, s))
+        for tab, status in QueueFilterForm.TABS.items()
+    }
+
+
 def searched_page(comments: QuerySet[Comment], filters: dict, page_number):
     """A text search on PostgreSQL, with a plan chosen here rather than by the planner.
 
     The planner cannot tell a rare word from a common one well enough (it guessed 5,000
     rows for a word in no comment, and walked all 1,000,000 in time order looking for it).
-    So: first read up to COUNT_CAP + 1 matches from the full-text index, unordered (one
-    bitmap scan). When that is all of them, count them per tab and pick the page from
-    them. When there are more, the word is common, and walking the time index stops at
-    one page after a few hundred rows; tabs then show how many the first matches held.
-    Two queries either way.
+    So: first read up to COUNT_CAP + 1 matches from the full-text index, unordered. When
+    that is all of them, count them per tab and pick the page from them. When there are
+    more, the word is common, and walking the time index stops at one page after a few
+    hundred rows; the tabs then count what the first COUNT_CAP + 1 matches held (the All
+    tab says "10,000+"). Two queries either way.
     """
-    found = list(comments.order_by().values_list("pk", "status", "created_at")[: COUNT_CAP + 1])
-    counts = {
-        tab: sum(1 for _, s, _ in found if status in (None, s))
-        for tab, status in QueueFilterForm.TABS.items()
-    }
+    found = first_matches(comments)
+    counts = counts_in(found)
     if len(found) > COUNT_CAP:
         rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
         rows = rows.select_related("article", "parent")

@@ -64,6 +64,7 @@ def tab_links(request, filters: dict, counts: dict) -> list[dict]:
     base = reverse("moderation:queue")
     return [
         {
+            "tab": tab,
             "label": label,
             "count": counts[tab],
             "url": f"{base}?{query_string(request, drop=('page',), tab=tab)}",
