@@ -109,24 +109,28 @@ def report(label: str, ms: float, runs: int, aim: str = "") -> None:
 
 
 def explain_search(word: str) -> None:
-    """EXPLAIN ANALYZE the search's two queries (the capped index read, then the page)."""
+    """EXPLAIN ANALYZE the search's queries: the sample from the index, then, for a word
+    with more matches than the sample holds, the walk that finds the page."""
     from django.db import connection
 
     from moderation import selectors
 
     comments = selectors.matching({"q": word})
     sample = comments.order_by().values_list("pk", "status", "created_at")[
-        : selectors.COUNT_CAP + 1
+        : selectors.SEARCH_SAMPLE + 1
     ]
-    page = selectors.ordered(comments, "all", "newest")[: selectors.PAGE_SIZE]
-    for label, queryset in (("capped index read", sample), ("page walk", page)):
+    if selectors.is_common({"q": word}, comments):
+        steps = [("page walk", selectors.ordered(comments, "all", "newest")[:50])]
+    else:
+        steps = [("sample from the index", sample)]
+    for label, queryset in steps:
         sql, params = queryset.query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN ANALYZE " + sql, params)
             plan = [row[0] for row in cursor.fetchall()]
-        top = next(line.strip() for line in plan if "->" in line or "Scan" in line)
+        scans = [line.strip().split("  (")[0] for line in plan if "Scan" in line]
         total = next(line.strip() for line in plan if line.startswith("Execution Time"))
-        print(f"desk   EXPLAIN {word!r} {label}: {total}; {top[:90]}", flush=True)
+        print(f"desk   EXPLAIN {word!r} {label}: {total}; {' / '.join(scans)}", flush=True)
 
 
 def get_ok(client, url: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
@@ -23,6 +24,22 @@ PAGE_SIZE = 50
 # Tabs count exactly up to this many; "All N matching" works up to it too.
 COUNT_CAP = 10_000
 BULK_MATCHING_LIMIT = COUNT_CAP
+# A text search reads up to this many matches from the full-text index before choosing
+# how to find its page (see `searched_page`).
+SEARCH_SAMPLE = 2_000
+
+
+# A single word the planner expects in more comments than this is "common": its page is
+# found by walking the time index, and its tab counts are the planner's estimates.
+COMMON_WORD_ROWS = 20_000
+
+
+class AtLeast(int):
+    """A count known only from below (shown as "2,000+")."""
+
+
+class About(int):
+    """A count the planner estimated (shown as "~75,000")."""
 
 
 def matching(filters: dict) -> QuerySet[Comment]:
@@ -128,6 +145,14 @@ class CountedPaginator(Paginator):
     def count(self) -> int:
         return self._known_count
 
+    def page(self, number):
+        """A full page even past an estimate or a floor: more rows may exist than counted."""
+        if not isinstance(self.count, AtLeast | About):
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
 
 def queue_page(filters: dict, page_number):
     """The page of rows to draw, and the counts per tab (two queries)."""
@@ -142,25 +167,57 @@ def queue_page(filters: dict, page_number):
 
 
 def queue_counts(filters: dict) -> dict[str, int]:
-    """The counts per tab the queue page shows for these filters (one query)."""
+    """The counts per tab the queue page shows for these filters."""
     comments = matching(filters)
-    if searches_the_index(filters, comments):
-        return counts_in(first_matches(comments))
-    return tab_counts(comments)
+    if not searches_the_index(filters, comments):
+        return tab_counts(comments)
+    if is_common(filters, comments):
+        return estimated_counts(comments)
+    return counts_in(first_matches(comments))
 
 
 def searches_the_index(filters: dict, comments: QuerySet[Comment]) -> bool:
     return "q" in filters and connections[comments.db].vendor == "postgresql"
 
 
+def estimated_rows(comments: QuerySet[Comment]) -> int:
+    """How many rows PostgreSQL's planner expects (EXPLAIN: planning only, no scan)."""
+    sql, params = comments.order_by().values("pk").query.sql_with_params()
+    with connections[comments.db].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan  # psycopg parses json itself
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def is_common(filters: dict, comments: QuerySet[Comment]) -> bool:
+    """A one-word search the planner knows to match many comments.
+
+    The statistics of the full-text index list the frequent words with their frequency, so
+    for one such word the estimate is close (125,967 for a word in 125,001 comments). For a
+    word they do not list the planner guesses a few thousand, so "common" only ever means
+    listed. Several words are never treated as common: the planner multiplies their
+    frequencies, and two frequent words that never meet would send the walk through every
+    comment.
+    """
+    return len(filters["q"].split()) == 1 and estimated_rows(comments) > COMMON_WORD_ROWS
+
+
+def estimated_counts(comments: QuerySet[Comment]) -> dict[str, int]:
+    """The planner's estimate per tab: one EXPLAIN each, no scan."""
+    return {tab: About(estimated_rows(in_tab(comments, tab))) for tab in QueueFilterForm.TABS}
+
+
 def first_matches(comments: QuerySet[Comment]) -> list[tuple[int, str, datetime | None]]:
-    """Up to COUNT_CAP + 1 matches, unordered: one bitmap scan of the full-text index."""
-    return list(comments.order_by().values_list("pk", "status", "created_at")[: COUNT_CAP + 1])
+    """Up to SEARCH_SAMPLE + 1 matches, unordered: one bitmap scan of the full-text index."""
+    return list(comments.order_by().values_list("pk", "status", "created_at")[: SEARCH_SAMPLE + 1])
 
 
 def counts_in(found: list[tuple[int, str, datetime | None]]) -> dict[str, int]:
+    """Counts per tab among these matches; floors when there may be more."""
+    kind = AtLeast if len(found) > SEARCH_SAMPLE else int
     return {
-        tab: sum(1 for _, s, _ in found if status in (None, s))
+        tab: kind(sum(1 for _, s, _ in found if status in (None, s)))
         for tab, status in QueueFilterForm.TABS.items()
     }
 
@@ -168,17 +225,19 @@ def counts_in(found: list[tuple[int, str, datetime | None]]) -> dict[str, int]:
 def searched_page(comments: QuerySet[Comment], filters: dict, page_number):
     """A text search on PostgreSQL, with a plan chosen here rather than by the planner.
 
-    The planner cannot tell a rare word from a common one well enough (it guessed 5,000
-    rows for a word in no comment, and walked all 1,000,000 in time order looking for it).
-    So: first read up to COUNT_CAP + 1 matches from the full-text index, unordered. When
-    that is all of them, count them per tab and pick the page from them. When there are
-    more, the word is common, and walking the time index stops at one page after a few
-    hundred rows; the tabs then count what the first COUNT_CAP + 1 matches held (the All
-    tab says "10,000+"). Two queries either way.
+    Left alone, the planner guessed 5,000 rows for a word in no comment and walked all
+    1,000,000 in time order looking for it (10 s); and reading a common word's matches
+    from the index costs as much as they are many (the whole list is read before the
+    first row). So: a word the planner knows to be common (`is_common`) walks the time
+    index, which finds a page after a few hundred rows, and the tabs show estimates
+    ("~75,000"). Anything else reads up to SEARCH_SAMPLE + 1 matches from the full-text
+    index, unordered; when that is all of them, they are counted per tab and the page is
+    taken from them, else the walk finds the page and the tabs show floors ("2,000+").
     """
-    found = first_matches(comments)
-    counts = counts_in(found)
-    if len(found) > COUNT_CAP:
+    common = is_common(filters, comments)
+    found = [] if common else first_matches(comments)
+    counts = estimated_counts(comments) if common else counts_in(found)
+    if common or len(found) > SEARCH_SAMPLE:
         rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
         rows = rows.select_related("article", "parent")
         paginator = CountedPaginator(rows, PAGE_SIZE, count=counts[filters["tab"]])

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from moderation.selectors import COUNT_CAP
+from moderation.selectors import COUNT_CAP, About, AtLeast
 from moderation.services import time_ago
 
 register = template.Library()
@@ -13,7 +13,11 @@ register = template.Library()
 
 @register.filter
 def tally(count: int) -> str:
-    """1234 -> "1,234"; above the counting cap -> "10,000+"."""
+    """1234 -> "1,234"; above the counting cap -> "10,000+"; a floor -> "2,001+"."""
+    if isinstance(count, About):
+        return f"~{round(count, -3 if count >= 10_000 else -2 if count >= 1_000 else 0):,}"
+    if isinstance(count, AtLeast):
+        return f"{min(count, COUNT_CAP):,}+"
     if count > COUNT_CAP:
         return f"{COUNT_CAP:,}+"
     return f"{count:,}"
@@ -21,7 +25,7 @@ def tally(count: int) -> str:
 
 @register.filter
 def capped(count: int) -> bool:
-    return count > COUNT_CAP
+    return count > COUNT_CAP or isinstance(count, AtLeast | About)
 
 
 @register.filter
