@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from .caching import PAGE_PARAMETER, article_stamp, cached_page, may_be_signed_in, requested_page
 from .fragments import threads_html
 from .models import Article
-from .threads import page_showing, public_threads
+from .threads import load_details, page_showing, public_threads
 
 ARTICLES_PER_PAGE = 20
 DESCRIPTION_CHARS = 200
@@ -88,6 +88,7 @@ def detail_context(request, article: Article, page_number: int) -> dict:
         page = Paginator(threads, settings.PUBLIC_THREADS_PER_PAGE).page(page_number)
     except EmptyPage:
         raise Http404("No such page of comments.") from None
+    load_details(page.object_list)
     return {
         "article": article,
         "threads": page.object_list,

@@ -120,3 +120,16 @@ def test_the_page_is_the_same_with_no_cache_at_all(client, discussion, settings)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
     assert html_of(client, article) == cached
+
+
+def test_a_comment_decided_between_the_two_reads_shows_no_text(discussion):
+    from articles.threads import load_details, public_threads
+
+    article, one, *_ = discussion
+    threads, _ = public_threads(article)  # the shape: `one` is approved here
+    Comment.objects.filter(pk=one.pk).update(status="pending")
+
+    load_details(threads)
+
+    (first, *_) = threads
+    assert first.pk == one.pk and first.is_removed and first.body == "" and first.author_name == ""
