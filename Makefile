@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format bench check clean
+.PHONY: setup run test lint format bench check lighthouse clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,7 @@ run: setup
 
 test: setup
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-java.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -40,11 +41,16 @@ format: setup
 
 check: setup
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	env -u DEMO_PASSWORD DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup
 	$(PY) -m bench
+
+# Lighthouse on Debian's Chromium against gunicorn with demo data (slow; not part of `test`).
+lighthouse: setup
+	bash scripts/ensure-chromium.sh
+	$(PY) scripts/lighthouse.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -21,14 +21,15 @@ from .threads import PublicComment, members
 TEMPLATE = "articles/_comment.html"
 
 
-def threads_html(roots: list[PublicComment]) -> SafeString:
+def threads_html(roots: list[PublicComment], article) -> SafeString:
     """The HTML of these threads: cached fragments where they exist, rendered otherwise.
 
     At most two cache reads (the threads, then the replies inside threads that missed) and
-    one write of whatever had to be rendered.
+    one write of whatever had to be rendered. The template sees `node` and `article`; what
+    it reads from the article (its language) is part of every key.
     """
     for root in roots:
-        assign_keys(root)
+        assign_keys(root, article.language)
     found = cache.get_many([root.fragment_key for root in roots])
     missed = [root for root in roots if root.fragment_key not in found]
     if missed:
@@ -36,15 +37,16 @@ def threads_html(roots: list[PublicComment]) -> SafeString:
         found.update(cache.get_many(inner) if inner else {})
         rendered: dict[str, str] = {}
         for root in missed:
-            render_subtree(root, found, rendered)
+            render_subtree(root, article, found, rendered)
         cache.set_many(rendered, settings.PUBLIC_PAGE_CACHE_SECONDS)
     return mark_safe("".join(found[root.fragment_key] for root in roots))  # noqa: S308
 
 
-def assign_keys(node: PublicComment) -> str:
+def assign_keys(node: PublicComment, language: str) -> str:
     """Key this comment's fragment by what it shows and by its replies' keys."""
-    child_keys = [assign_keys(reply) for reply in node.replies]
+    child_keys = [assign_keys(reply, language) for reply in node.replies]
     shown = (
+        language,
         node.pk,
         node.version,
         node.is_removed,
@@ -64,13 +66,13 @@ def assign_keys(node: PublicComment) -> str:
     return node.fragment_key
 
 
-def render_subtree(node: PublicComment, found: dict[str, str], rendered: dict[str, str]) -> str:
+def render_subtree(node: PublicComment, article, found: dict, rendered: dict) -> str:
     """This comment's fragment, rendering only the replies not found in the cache."""
     html = found.get(node.fragment_key)
     if html is None:
         node.replies_html = mark_safe(  # noqa: S308 - fragments rendered by the template
-            "".join(render_subtree(reply, found, rendered) for reply in node.replies)
+            "".join(render_subtree(reply, article, found, rendered) for reply in node.replies)
         )
-        html = get_template(TEMPLATE).render({"node": node})
+        html = get_template(TEMPLATE).render({"node": node, "article": article})
         found[node.fragment_key] = rendered[node.fragment_key] = html
     return html

@@ -1,29 +1,51 @@
 """Public pages: readers never log in, so their pages never touch the session."""
 
+from importlib import import_module
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.paginator import EmptyPage, Page, Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
-from .caching import PAGE_PARAMETER, article_stamp, cached_page, may_be_signed_in, requested_page
+from .caching import PAGE_PARAMETER, article_stamp, cached_page, requested_page
+from .compression import compressed_and_conditional
 from .fragments import threads_html
 from .models import Article
+from .previews import describe, share_image
 from .threads import load_details, page_showing, public_threads
 
 ARTICLES_PER_PAGE = 20
-DESCRIPTION_CHARS = 200
+FAVICON = "img/favicon.ico"
 ROBOTS_DISALLOW = ["/admin/", "/moderation/", "/accounts/"]
+
+
+def is_signed_in(request) -> bool:
+    """Only a live signed-in session skips the cached page; a made-up `sessionid` cookie does
+    not (it costs one lookup by primary key, then the reader's cached copy).
+
+    The session is read on its own, not through `request.session`, so a reader's page never
+    gets `Vary: Cookie` or a cookie-deleting header: any reader's copy is every reader's copy.
+    For staff the loaded session becomes `request.session`, so it is read only once.
+    """
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    if SESSION_KEY not in session:
+        return False
+    request.session = session
+    return True
 
 
 def render_public(request, template: str, context: dict) -> HttpResponse:
     """Staff get the live page with their nav links; readers get the anonymous variant."""
-    if may_be_signed_in(request):
+    if is_signed_in(request):
         response = render(request, template, context)
         patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -31,14 +53,22 @@ def render_public(request, template: str, context: dict) -> HttpResponse:
 
 
 @require_safe
+@compressed_and_conditional
 def index(request):
     articles = (
         Article.objects.with_public_counts()
         .newest_first()
-        .only("title", "slug", "deck", "published_at")
+        .only("title", "slug", "deck", "published_at", "language")
     )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "canonical_url": request.build_absolute_uri(reverse("articles:index"))}
+    # Each page of the list is its own page to search engines; page 1 has no parameter.
+    canonical = reverse("articles:index") + (f"?page={page.number}" if page.number > 1 else "")
+    context = {
+        "page": page,
+        "canonical_url": request.build_absolute_uri(canonical),
+        "description": settings.SITE_DESCRIPTION,
+        "share_image": share_image(request),
+    }
     return render_public(request, "articles/index.html", context)
 
 
@@ -47,7 +77,7 @@ def detail(request, slug):
     page = requested_page(request)
     if page is None:
         raise Http404("No such page of comments.")
-    if may_be_signed_in(request):
+    if is_signed_in(request):
         article = get_object_or_404(Article, slug=slug)
         context = detail_context(request, article, page)
         return render_public(request, "articles/detail.html", context)
@@ -92,10 +122,11 @@ def detail_context(request, article: Article, page_number: int) -> dict:
     return {
         "article": article,
         "threads": page.object_list,
-        "comments_html": threads_html(page.object_list),
+        "comments_html": threads_html(page.object_list, article),
         "comment_pages": page_links(article, page),
         "comment_count": shown,
         "description": describe(article),
+        "share_image": share_image(request),
         "canonical_url": request.build_absolute_uri(page_url(article, page_number)),
     }
 
@@ -115,10 +146,13 @@ def page_links(article: Article, page: Page) -> dict | None:
     }
 
 
-def describe(article: Article) -> str:
-    """The meta/Open Graph description: the deck, else the start of the body."""
-    text = " ".join((article.deck or strip_tags(article.body)).split())
-    return Truncator(text).chars(DESCRIPTION_CHARS)
+@require_safe
+def favicon(request):
+    """Tools that ignore the page's icon link ask for /favicon.ico: send them to the icon."""
+    response = HttpResponseRedirect(static(FAVICON))
+    # Not permanent: the static name carries a content hash that changes with the icon.
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @require_safe

@@ -109,17 +109,17 @@ def report(label: str, ms: float, runs: int, aim: str = "") -> None:
 
 
 def explain_search(word: str) -> None:
-    """EXPLAIN ANALYZE the search's queries: the sample from the index, then, for a word
-    with more matches than the sample holds, the walk that finds the page."""
+    """EXPLAIN ANALYZE the query that finds a search's page: the walk of the time index for
+    a common word, else the sample from the full-text index."""
     from django.db import connection
 
-    from moderation import selectors
+    from moderation import search, selectors
 
     comments = selectors.matching({"q": word})
     sample = comments.order_by().values_list("pk", "status", "created_at")[
-        : selectors.SEARCH_SAMPLE + 1
+        : search.SEARCH_SAMPLE + 1
     ]
-    if selectors.is_common({"q": word}, comments):
+    if search.is_common({"q": word}, comments):
         steps = [("page walk", selectors.ordered(comments, "all", "newest")[:50])]
     else:
         steps = [("sample from the index", sample)]

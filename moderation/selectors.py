@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import BooleanField, Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.models import Article, Comment
 
-from .forms import QueueFilterForm
+from . import search
 from .models import ModerationEvent
+from .search import About, AtLeast, body_matches, uses_the_index
+from .tabs import TAB_NAMES, status_of
 
 Status = Comment.Status
 EARLIEST = datetime.min.replace(tzinfo=UTC)
@@ -24,22 +24,6 @@ PAGE_SIZE = 50
 # Tabs count exactly up to this many; "All N matching" works up to it too.
 COUNT_CAP = 10_000
 BULK_MATCHING_LIMIT = COUNT_CAP
-# A text search reads up to this many matches from the full-text index before choosing
-# how to find its page (see `searched_page`).
-SEARCH_SAMPLE = 2_000
-
-
-# A single word the planner expects in more comments than this is "common": its page is
-# found by walking the time index, and its tab counts are the planner's estimates.
-COMMON_WORD_ROWS = 20_000
-
-
-class AtLeast(int):
-    """A count known only from below (shown as "2,000+")."""
-
-
-class About(int):
-    """A count the planner estimated (shown as "~75,000")."""
 
 
 def matching(filters: dict) -> QuerySet[Comment]:
@@ -62,21 +46,6 @@ def matching(filters: dict) -> QuerySet[Comment]:
     return by_staff(comments, filters.get("staff", ""))
 
 
-def body_matches(text: str, using: str) -> Q | RawSQL:
-    """Comments whose text has these words (PostgreSQL) or this text (SQLite).
-
-    PostgreSQL uses full-text search on the GIN index `comment_body_search` (migration
-    articles 0004; the expression here must stay the indexed one): every word must
-    appear, whole, in any case. SQLite has no such index and searches the text with LIKE.
-    """
-    if connections[using].vendor != "postgresql":
-        return Q(body__icontains=text)
-    quote = connections[using].ops.quote_name
-    body = f"{quote(Comment._meta.db_table)}.{quote('body')}"
-    sql = f"to_tsvector('simple'::regconfig, {body}) @@ plainto_tsquery('simple'::regconfig, %s)"
-    return RawSQL(sql, [text], output_field=BooleanField())  # noqa: S611 - text is a parameter
-
-
 def by_staff(comments: QuerySet[Comment], staff: str) -> QuerySet[Comment]:
     staff_reply = Comment.objects.filter(parent=OuterRef("pk"), is_staff_reply=True)
     if staff == "readers":
@@ -96,7 +65,7 @@ def day_start(day, days: int = 0) -> datetime:
 
 
 def in_tab(comments: QuerySet[Comment], tab: str) -> QuerySet[Comment]:
-    status = QueueFilterForm.TABS.get(tab)
+    status = status_of(tab)
     return comments.filter(status=status) if status else comments
 
 
@@ -104,26 +73,35 @@ def ordered(comments: QuerySet[Comment], tab: str, order: str) -> QuerySet[Comme
     """Newest or oldest first. Within one status, ordering by status too (a constant)
     makes PostgreSQL walk the comment_queue index instead of filtering a time index."""
     fields = ["created_at", "id"] if order == "oldest" else ["-created_at", "-id"]
-    if QueueFilterForm.TABS.get(tab):
+    if status_of(tab):
         fields.insert(0, "status")
     return comments.order_by(*fields)
 
 
 def tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
-    """Comments per tab in one query, exact up to COUNT_CAP (then COUNT_CAP + 1).
+    """Comments per tab in one query, exact up to COUNT_CAP (then COUNT_CAP + 1)."""
+    return tab_counts_and_newest_id(comments)[0]
+
+
+def tab_counts_and_newest_id(comments: QuerySet[Comment]) -> tuple[dict[str, int], int]:
+    """Comments per tab, and the newest comment id on the site, in one query.
 
     Counting a million rows costs ~200 ms on PostgreSQL; counting until the cap
-    stays fast, and "10,000+" is all a moderator needs from a huge tab.
+    stays fast, and "10,000+" is all a moderator needs from a huge tab. The newest id
+    (one step down the primary key) bounds "all N matching" to what the page showed.
     """
     parts, params = [], []
-    for tab in QueueFilterForm.TABS:
+    for tab in TAB_NAMES:
         capped = in_tab(comments, tab).order_by().values("pk")[: COUNT_CAP + 1]
         sql, tab_params = capped.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {tab}_rows)")  # noqa: S608 - Django's SQL
         params.extend(tab_params)
+    table = connections[comments.db].ops.quote_name(Comment._meta.db_table)
+    parts.append(f"(SELECT MAX(id) FROM {table})")  # noqa: S608 - the table name only
     with connections[comments.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(QueueFilterForm.TABS, cursor.fetchone(), strict=True))
+        *counts, newest_id = cursor.fetchone()
+    return dict(zip(TAB_NAMES, counts, strict=True)), newest_id or 0
 
 
 def exact_tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
@@ -131,7 +109,7 @@ def exact_tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
     counts = comments.aggregate(
         all=Count("pk"), **{s.value: Count("pk", filter=Q(status=s)) for s in Status}
     )
-    return {tab: counts[tab] for tab in QueueFilterForm.TABS}
+    return {tab: counts[tab] for tab in TAB_NAMES}
 
 
 class CountedPaginator(Paginator):
@@ -155,71 +133,28 @@ class CountedPaginator(Paginator):
 
 
 def queue_page(filters: dict, page_number):
-    """The page of rows to draw, and the counts per tab (two queries)."""
+    """The page of rows to draw, the counts per tab and the newest comment id (two queries)."""
     comments = matching(filters)
-    if searches_the_index(filters, comments):
+    if uses_the_index(filters, comments):
         return searched_page(comments, filters, page_number)
-    counts = tab_counts(comments)
+    counts, newest_id = tab_counts_and_newest_id(comments)
     rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
     rows = rows.select_related("article", "parent")
     paginator = CountedPaginator(rows, PAGE_SIZE, count=counts[filters["tab"]])
-    return paginator.get_page(page_number), counts
+    return paginator.get_page(page_number), counts, newest_id
 
 
 def queue_counts(filters: dict) -> dict[str, int]:
     """The counts per tab the queue page shows for these filters."""
     comments = matching(filters)
-    if not searches_the_index(filters, comments):
-        return tab_counts(comments)
-    if is_common(filters, comments):
-        return estimated_counts(comments)
-    return counts_in(first_matches(comments))
+    if uses_the_index(filters, comments):
+        return search.search_counts(filters, comments)
+    return tab_counts(comments)
 
 
-def searches_the_index(filters: dict, comments: QuerySet[Comment]) -> bool:
-    return "q" in filters and connections[comments.db].vendor == "postgresql"
-
-
-def estimated_rows(comments: QuerySet[Comment]) -> int:
-    """How many rows PostgreSQL's planner expects (EXPLAIN: planning only, no scan)."""
-    sql, params = comments.order_by().values("pk").query.sql_with_params()
-    with connections[comments.db].cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan  # psycopg parses json itself
-    return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def is_common(filters: dict, comments: QuerySet[Comment]) -> bool:
-    """A one-word search the planner knows to match many comments.
-
-    The statistics of the full-text index list the frequent words with their frequency, so
-    for one such word the estimate is close (125,967 for a word in 125,001 comments). For a
-    word they do not list the planner guesses a few thousand, so "common" only ever means
-    listed. Several words are never treated as common: the planner multiplies their
-    frequencies, and two frequent words that never meet would send the walk through every
-    comment.
-    """
-    return len(filters["q"].split()) == 1 and estimated_rows(comments) > COMMON_WORD_ROWS
-
-
-def estimated_counts(comments: QuerySet[Comment]) -> dict[str, int]:
-    """The planner's estimate per tab: one EXPLAIN each, no scan."""
-    return {tab: About(estimated_rows(in_tab(comments, tab))) for tab in QueueFilterForm.TABS}
-
-
-def first_matches(comments: QuerySet[Comment]) -> list[tuple[int, str, datetime | None]]:
-    """Up to SEARCH_SAMPLE + 1 matches, unordered: one bitmap scan of the full-text index."""
-    return list(comments.order_by().values_list("pk", "status", "created_at")[: SEARCH_SAMPLE + 1])
-
-
-def counts_in(found: list[tuple[int, str, datetime | None]]) -> dict[str, int]:
-    """Counts per tab among these matches; floors when there may be more."""
-    kind = AtLeast if len(found) > SEARCH_SAMPLE else int
-    return {
-        tab: kind(sum(1 for _, s, _ in found if status in (None, s)))
-        for tab, status in QueueFilterForm.TABS.items()
-    }
+def newest_comment_id() -> int:
+    """The newest comment id on the site (one step down the primary key)."""
+    return Comment.objects.aggregate(newest=Max("pk"))["newest"] or 0
 
 
 def searched_page(comments: QuerySet[Comment], filters: dict, page_number):
@@ -234,15 +169,15 @@ def searched_page(comments: QuerySet[Comment], filters: dict, page_number):
     index, unordered; when that is all of them, they are counted per tab and the page is
     taken from them, else the walk finds the page and the tabs show floors ("2,000+").
     """
-    common = is_common(filters, comments)
-    found = [] if common else first_matches(comments)
-    counts = estimated_counts(comments) if common else counts_in(found)
-    if common or len(found) > SEARCH_SAMPLE:
+    common = search.is_common(filters, comments)
+    found = [] if common else search.first_matches(comments)
+    counts = search.estimated_counts(comments) if common else search.counts_in(found)
+    if common or len(found) > search.SEARCH_SAMPLE:
         rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
         rows = rows.select_related("article", "parent")
         paginator = CountedPaginator(rows, PAGE_SIZE, count=counts[filters["tab"]])
-        return paginator.get_page(page_number), counts
-    status = QueueFilterForm.TABS.get(filters["tab"])
+        return paginator.get_page(page_number), counts, newest_comment_id()
+    status = status_of(filters["tab"])
     in_order = sorted(
         ((created, pk) for pk, s, created in found if status in (None, s)),
         # PostgreSQL's order: no date last when oldest first, first when newest first.
@@ -252,24 +187,33 @@ def searched_page(comments: QuerySet[Comment], filters: dict, page_number):
     page = Paginator([pk for _, pk in in_order], PAGE_SIZE).get_page(page_number)
     by_pk = Comment.objects.select_related("article", "parent").in_bulk(page.object_list)
     page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
-    return page, counts
+    return page, counts, newest_comment_id()
 
 
-def matching_ids(filters: dict, drawn_at: datetime | None = None) -> list[int]:
-    """Ids the filter and tab select now (for "all N matching").
+@dataclass
+class Matching:
+    """What "all N matching" acts on: ids that existed when the page was drawn."""
+
+    ids: list[int]
+    arrived_since: int = 0  # matching now, but newer than the page: left alone
+
+
+def matching_ids(filters: dict, newest_id: int, drawn_at: datetime | None = None) -> Matching:
+    """Ids the filter and tab select now, up to the page's newest comment id.
 
     With `drawn_at`, also the ones decided since the page was drawn that have
     left the tab, so the bulk action can count them as skipped conflicts.
     """
-    comments = matching(filters)
+    comments = matching(filters).filter(pk__lte=newest_id)
     limit = BULK_MATCHING_LIMIT + 1
     ids = list(in_tab(comments, filters["tab"]).values_list("pk", flat=True)[:limit])
-    status = QueueFilterForm.TABS.get(filters["tab"])
+    status = status_of(filters["tab"])
     if drawn_at and status:
         decided = ModerationEvent.objects.filter(created_at__gt=drawn_at).values("comment_id")
         moved = comments.filter(pk__in=decided).exclude(status=status)
         ids += moved.values_list("pk", flat=True)[:limit]
-    return ids
+    newer = in_tab(matching(filters).filter(pk__gt=newest_id), filters["tab"])
+    return Matching(ids, newer.count())
 
 
 @dataclass

@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from moderation.selectors import COUNT_CAP, About, AtLeast
+from moderation.search import About, AtLeast
+from moderation.selectors import COUNT_CAP
 from moderation.services import time_ago
 
 register = template.Library()

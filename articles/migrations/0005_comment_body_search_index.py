@@ -24,6 +24,6 @@ def drop_index(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0003_pending_import")]
+    dependencies = [("articles", "0004_article_language_revised_and_dated_order")]
 
     operations = [migrations.RunPython(create_index, drop_index, elidable=False)]
