@@ -133,3 +133,16 @@ def test_a_comment_decided_between_the_two_reads_shows_no_text(discussion):
 
     (first, *_) = threads
     assert first.pk == one.pk and first.is_removed and first.body == "" and first.author_name == ""
+
+
+def test_a_new_article_language_reaches_every_cached_comment(client, discussion):
+    article, *_ = discussion
+    Article.objects.filter(pk=article.pk).update(language="en")
+    assert html_of(client, article).count('class="comment-body" lang="en"') == 5
+
+    Article.objects.filter(pk=article.pk).update(language="fr")
+    mark_articles_changed([article.pk])
+
+    html = html_of(client, article)
+    assert html.count('class="comment-body" lang="fr"') == 5
+    assert 'class="comment-body" lang="en"' not in html
