@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Case, F, TextField, Value, When
 
-from .models import Comment
+from .models import STAFF_DISPLAY_NAME, Comment
 
 # Deeper replies are drawn at this level with an "in reply to" line instead.
 MAX_VISIBLE_DEPTH = 5
@@ -37,6 +37,15 @@ class PublicComment:
 
 # Ids per detail query: far below SQLite's limit of 32,766 parameters.
 DETAIL_BATCH = 10_000
+
+
+def public_staff_name(first: str | None, last: str | None, login: str | None, signed: str) -> str:
+    """A staff reply's name for readers: the account's name, else the name the reply was
+    signed with, never the login name (replies made before this rule were signed with it)."""
+    full = f"{first or ''} {last or ''}".strip()
+    if full:
+        return full
+    return signed if signed and signed != login else STAFF_DISPLAY_NAME
 
 
 def public_threads(article) -> tuple[list[PublicComment], int]:
@@ -83,7 +92,7 @@ def load_details(threads: list[PublicComment]) -> None:
         for pk, status, created, staff, version, body, author, *names in detail_rows(
             pks[start : start + DETAIL_BATCH]
         ):
-            first, last, username = names
+            first, last, login = names
             node = nodes[pk]
             unseen.discard(pk)
             # Decided between the two queries: show no more than either state allows.
@@ -93,7 +102,8 @@ def load_details(threads: list[PublicComment]) -> None:
             node.version = version
             node.body = body
             node.author_name = author
-            node.staff_name = f"{first} {last}".strip() or username or ""
+            if staff and author:
+                node.staff_name = public_staff_name(first, last, login, author)
     for pk in unseen:  # deleted meanwhile
         nodes[pk].is_removed = True
     for node in nodes.values():

@@ -24,12 +24,18 @@ class ModerationEvent(models.Model):
         RESTORE = "restore", "Returned to pending"
         REPLY = "reply", "Replied as staff"
         EDIT_REPLY = "edit_reply", "Edited staff reply"
+        TEXT_CHANGED_AT_SOURCE = "text_changed_at_source", "Text changed at source"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="events")
+    # Empty for automatic events (an import), never for a person's decision.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="moderation_events"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="moderation_events",
     )
-    action = models.CharField(max_length=20, choices=Action)
+    action = models.CharField(max_length=30, choices=Action)
     status_before = models.CharField(max_length=10, choices=Comment.Status)
     status_after = models.CharField(max_length=10, choices=Comment.Status)
     reason = models.CharField(max_length=30, choices=Comment.HiddenReason, blank=True)
@@ -51,7 +57,7 @@ class ModerationEvent(models.Model):
         indexes = [models.Index(fields=["comment", "-created_at"], name="event_comment_recent")]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} by {self.actor} on comment {self.comment_id}"
+        return f"{self.get_action_display()} by {self.actor_name} on comment {self.comment_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -60,3 +66,10 @@ class ModerationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Moderation events cannot be deleted.")
+
+    @property
+    def actor_name(self) -> str:
+        """Who acted, by full name (never a login name when there is one); "Automatic"."""
+        if self.actor is None:
+            return "Automatic (import)"
+        return self.actor.get_full_name() or self.actor.get_username()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("comments/<int:pk>/", views.comment, name="comment"),
     path("comments/<int:pk>/approve/", views.approve, name="approve"),
     path("comments/<int:pk>/hide/", views.hide, name="hide"),
+    path("comments/<int:pk>/hide-removed/", views.hide_removed, name="hide_removed"),
     path("comments/<int:pk>/restore/", views.restore, name="restore"),
     path("comments/<int:pk>/reply/", views.reply, name="reply"),
     path("comments/<int:pk>/edit-reply/", views.edit_reply, name="edit_reply"),
@@ -16,4 +17,9 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("imports/", views.import_runs, name="imports"),
+    path(
+        "imports/<int:pk>/accept-statuses/",
+        views.import_accept_statuses,
+        name="import_accept_statuses",
+    ),
 ]

@@ -37,6 +37,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0004_article_language_revised_and_dated_order")]
+    dependencies = [("articles", "0005_import_trust")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
