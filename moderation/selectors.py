@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -43,6 +43,8 @@ def matching(filters: dict) -> QuerySet[Comment]:
         comments = comments.filter(created_at__lt=day_start(filters["date_to"], days=1))
     if "source_status" in filters:
         comments = comments.filter(source_status=filters["source_status"])
+    if "marker" in filters:
+        comments = comments.filter(triage__marker_rules__contains=f",{filters['marker']},")
     return by_staff(comments, filters.get("staff", ""))
 
 
@@ -72,6 +74,10 @@ def in_tab(comments: QuerySet[Comment], tab: str) -> QuerySet[Comment]:
 def ordered(comments: QuerySet[Comment], tab: str, order: str) -> QuerySet[Comment]:
     """Newest or oldest first. Within one status, ordering by status too (a constant)
     makes PostgreSQL walk the comment_queue index instead of filtering a time index."""
+    if order == "likely":  # triage: holding markers first, then by score
+        return comments.order_by(
+            F("triage__likelihood").desc(nulls_last=True), "-created_at", "-id"
+        )
     fields = ["created_at", "id"] if order == "oldest" else ["-created_at", "-id"]
     if status_of(tab):
         fields.insert(0, "status")
@@ -139,7 +145,7 @@ def queue_page(filters: dict, page_number):
         return searched_page(comments, filters, page_number)
     counts, newest_id = tab_counts_and_newest_id(comments)
     rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
-    rows = rows.select_related("article", "parent")
+    rows = rows.select_related("article", "parent", "triage")
     paginator = CountedPaginator(rows, PAGE_SIZE, count=counts[filters["tab"]])
     return paginator.get_page(page_number), counts, newest_id
 
@@ -174,7 +180,7 @@ def searched_page(comments: QuerySet[Comment], filters: dict, page_number):
     counts = search.estimated_counts(comments) if common else search.counts_in(found)
     if common or len(found) > search.SEARCH_SAMPLE:
         rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
-        rows = rows.select_related("article", "parent")
+        rows = rows.select_related("article", "parent", "triage")
         paginator = CountedPaginator(rows, PAGE_SIZE, count=counts[filters["tab"]])
         return paginator.get_page(page_number), counts, newest_comment_id()
     status = status_of(filters["tab"])
@@ -185,7 +191,7 @@ def searched_page(comments: QuerySet[Comment], filters: dict, page_number):
         reverse=filters["order"] != "oldest",
     )
     page = Paginator([pk for _, pk in in_order], PAGE_SIZE).get_page(page_number)
-    by_pk = Comment.objects.select_related("article", "parent").in_bulk(page.object_list)
+    by_pk = Comment.objects.select_related("article", "parent", "triage").in_bulk(page.object_list)
     page.object_list = [by_pk[pk] for pk in page.object_list if pk in by_pk]
     return page, counts, newest_comment_id()
 

@@ -37,6 +37,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0005_import_trust")]
+    dependencies = [("articles", "0006_banned_word_reason")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
