@@ -1,7 +1,7 @@
 """Text search for the desk: how a search matches, and what the planner may decide for it.
 
 On PostgreSQL a search is full-text, on the GIN index `comment_body_search` (migration
-articles 0007). Which plan finds its page is chosen in `selectors.searched_page` from the
+articles 0008). Which plan finds its page is chosen in `selectors.searched_page` from the
 helpers here; see docs/moderation.md, "Text search".
 """
 

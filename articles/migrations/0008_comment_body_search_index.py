@@ -37,6 +37,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0006_banned_word_reason")]
+    dependencies = [("articles", "0007_staged_uploads_as_files")]
 
     operations = [migrations.RunPython(forwards, backwards, elidable=False)]
