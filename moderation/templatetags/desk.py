@@ -9,6 +9,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.importers.report import sanitised_summary
+from moderation.search import About, AtLeast
 from moderation.selectors import COUNT_CAP
 from moderation.services import time_ago
 
@@ -17,7 +18,11 @@ register = template.Library()
 
 @register.filter
 def tally(count: int) -> str:
-    """1234 -> "1,234"; above the counting cap -> "10,000+"."""
+    """1234 -> "1,234"; above the counting cap -> "10,000+"; a floor -> "2,001+"."""
+    if isinstance(count, About):
+        return f"~{round(count, -3 if count >= 10_000 else -2 if count >= 1_000 else 0):,}"
+    if isinstance(count, AtLeast):
+        return f"{min(count, COUNT_CAP):,}+"
     if count > COUNT_CAP:
         return f"{COUNT_CAP:,}+"
     return f"{count:,}"
@@ -25,7 +30,7 @@ def tally(count: int) -> str:
 
 @register.filter
 def capped(count: int) -> bool:
-    return count > COUNT_CAP
+    return count > COUNT_CAP or isinstance(count, AtLeast | About)
 
 
 @register.filter
