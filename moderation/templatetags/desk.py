@@ -4,13 +4,11 @@ from functools import lru_cache
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.importers.report import sanitised_summary
 from moderation.selectors import COUNT_CAP
-from moderation.services import time_ago
 
 register = template.Library()
 
@@ -37,22 +35,6 @@ def desk_url(pk: int, name: str) -> str:
 @lru_cache
 def url_pattern(name: str) -> str:
     return reverse(f"moderation:{name}", args=[0])
-
-
-@register.filter
-def when(moment) -> str:
-    """A <time> element, formatted once (the date filter is slow across 50 rows)."""
-    if moment is None:
-        return ""
-    local = timezone.localtime(moment)
-    shown = f"{local.day} {local:%b %Y, %H:%M}"
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), shown)
-
-
-@register.filter
-def ago(moment) -> str:
-    """ "just now", "2 minutes ago": the wording of conflict messages."""
-    return time_ago(moment) if moment else ""
 
 
 @register.simple_tag
