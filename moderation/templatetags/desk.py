@@ -8,6 +8,7 @@ from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 
 from articles.importers.report import sanitised_summary
+from moderation import services
 from moderation.selectors import COUNT_CAP
 
 register = template.Library()
@@ -24,6 +25,12 @@ def tally(count: int) -> str:
 @register.filter
 def capped(count: int) -> bool:
     return count > COUNT_CAP
+
+
+@register.simple_tag
+def reply_max_length() -> int:
+    """`maxlength` of every reply box: the limit `services.reply()` enforces."""
+    return services.MAX_REPLY_LENGTH
 
 
 @register.filter

@@ -79,3 +79,23 @@ def test_pages_run_a_fixed_number_of_queries(
     # session, user, user permissions, group permissions, article, its comments.
     with django_assert_num_queries(6):
         assert moderator_client.get(article_url).status_code == 200
+
+
+def test_every_reply_box_takes_its_length_limit_from_the_service(
+    moderator_client, moderator, monkeypatch
+):
+    monkeypatch.setattr(services, "MAX_REPLY_LENGTH", 1234)
+    comment = make_comment(author_name="Kim")
+    own_reply = services.reply(comment, actor=moderator, body="Thanks, Kim.")
+
+    boxes = {
+        "queue": moderator_client.get(reverse("moderation:queue")),
+        "reply under a comment": moderator_client.get(
+            reverse("moderation:comment", args=[comment.pk])
+        ),
+        "edit own reply": moderator_client.get(reverse("moderation:comment", args=[own_reply.pk])),
+    }
+
+    for where, response in boxes.items():
+        html = response.content.decode()
+        assert html.count("<textarea") == html.count('maxlength="1234"') >= 1, where
