@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 
 from articles.importers.formats import FORMATS
 
+from .models import Rule
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS, validate_reason
 from .tabs import DEFAULT_TAB, TAB_NAMES
 
@@ -72,7 +73,11 @@ class QueueFilterForm(forms.Form):
         ("answered", "Answered by staff"),
         ("unanswered", "Not answered by staff"),
     ]
-    ORDER_CHOICES = [("newest", "Newest first"), ("oldest", "Oldest first")]
+    ORDER_CHOICES = [
+        ("newest", "Newest first"),
+        ("oldest", "Oldest first"),
+        ("likely", "Most likely to be hidden"),
+    ]
 
     tab = forms.ChoiceField(choices=[(name, name) for name in TAB_NAMES], required=False)
     article = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
@@ -87,6 +92,9 @@ class QueueFilterForm(forms.Form):
     source_status = forms.CharField(label="Source said", required=False, max_length=40)
     staff = forms.ChoiceField(label="Staff", choices=STAFF_CHOICES, required=False)
     order = forms.ChoiceField(choices=ORDER_CHOICES, required=False)
+    marker = forms.ChoiceField(
+        label="Why held", choices=[("", "Any"), *Rule.choices], required=False
+    )
 
     def filters(self) -> dict:
         """Cleaned values with defaults; invalid values are dropped, not fatal."""
