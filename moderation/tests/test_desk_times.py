@@ -9,6 +9,7 @@ from django.urls import reverse
 from articles.models import ImportRun
 from articles.tests.factory import make_article, make_comment, make_user
 from moderation import services
+from moderation.models import CommentTriage
 
 pytestmark = pytest.mark.django_db
 # HTML allows at most three decimals of a second; we write none.
@@ -57,3 +58,12 @@ def test_import_list_times_have_whole_seconds(client):
     html = client.get(reverse("moderation:imports")).content.decode()
 
     assert datetimes(html) == ["2026-03-04T17:05:09+00:00"] * 2
+
+
+def test_when_triage_judged_a_comment_is_a_valid_time(moderator_client):
+    comment = make_comment()
+    CommentTriage.objects.create(comment=comment, evaluated_at=WITH_MICROSECONDS)
+
+    html = moderator_client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+
+    assert 'Judged <time datetime="2026-03-04T17:05:09+00:00" title="4 Mar 2026, 17:05:09">' in html
