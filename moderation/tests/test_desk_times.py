@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.models import ImportRun
 from articles.tests.factory import make_article, make_comment, make_user
 from moderation import services
-from moderation.models import CommentTriage
+from moderation.models import CommentTriage, LearnedModel
 
 pytestmark = pytest.mark.django_db
 # HTML allows at most three decimals of a second; we write none.
@@ -67,3 +67,18 @@ def test_when_triage_judged_a_comment_is_a_valid_time(moderator_client):
     html = moderator_client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
 
     assert 'Judged <time datetime="2026-03-04T17:05:09+00:00" title="4 Mar 2026, 17:05:09">' in html
+
+
+def test_when_the_learned_score_was_trained_is_a_valid_time(moderator_client):
+    LearnedModel.objects.create(
+        version=1,
+        file_name="v1.joblib",
+        data=b"",
+        sha256="0" * 64,
+        decisions=40,
+        trained_at=WITH_MICROSECONDS,
+    )
+
+    html = moderator_client.get(reverse("moderation:rules")).content.decode()
+
+    assert 'trained <time datetime="2026-03-04T17:05:09+00:00">4 Mar 2026, 17:05</time>' in html
