@@ -44,11 +44,14 @@ class Tree(Generic[Item]):
 
     def walk(self, roots: Iterable[Item] | None = None) -> Iterator[tuple[Item, int]]:
         """Depth first, each item followed by its replies, with its depth (0 for `roots`)."""
+        key, children = self.key, self.children  # local names: this loop runs per comment
         stack = [(root, 0) for root in reversed(list(self.roots if roots is None else roots))]
         while stack:
             item, depth = stack.pop()
             yield item, depth
-            stack.extend((reply, depth + 1) for reply in reversed(self.replies(item)))
+            if replies := children.get(key(item)):
+                depth += 1
+                stack.extend([(reply, depth) for reply in reversed(replies)])
 
     def descendants(self, item: Item) -> Iterator[Item]:
         """Everything under the item, depth first."""
