@@ -8,7 +8,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["imports", "desk", "public", "triage"]
+MODULES = ["imports", "desk", "public", "triage", "jobs"]
 
 
 def main(names: list[str]) -> None:

@@ -27,4 +27,6 @@ urlpatterns = [
         views.import_accept_statuses,
         name="import_accept_statuses",
     ),
+    path("jobs/<int:pk>/", views.job, name="job"),
+    path("jobs/desk/", views.desk_jobs, name="desk_jobs"),
 ]

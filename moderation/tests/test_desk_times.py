@@ -8,8 +8,10 @@ from django.urls import reverse
 
 from articles.models import ImportRun
 from articles.tests.factory import make_article, make_comment, make_user
+from jobs.models import Job
 from moderation import services
 from moderation.models import CommentTriage, LearnedModel
+from moderation.views.imports import IMPORT_KIND
 
 pytestmark = pytest.mark.django_db
 # HTML allows at most three decimals of a second; we write none.
@@ -53,11 +55,18 @@ def test_import_list_times_have_whole_seconds(client):
         statuses_decided_by=editor,
         statuses_decided_at=WITH_MICROSECONDS,
     )
+    Job.objects.create(
+        kind=IMPORT_KIND,
+        title="Import of comments.xml",
+        created_by=editor,
+        created_at=WITH_MICROSECONDS,
+    )
     client.force_login(editor)
 
     html = client.get(reverse("moderation:imports")).content.decode()
 
-    assert datetimes(html) == ["2026-03-04T17:05:09+00:00"] * 2
+    # The job, the run, and when its statuses were accepted.
+    assert datetimes(html) == ["2026-03-04T17:05:09+00:00"] * 3
 
 
 def test_when_triage_judged_a_comment_is_a_valid_time(moderator_client):

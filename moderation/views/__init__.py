@@ -5,6 +5,7 @@ from .imports import accept_statuses as import_accept_statuses
 from .imports import preview as import_preview
 from .imports import runs as import_runs
 from .imports import upload as import_upload
+from .jobs import desk_jobs, job
 from .pages import article, comment
 from .queue import bulk, queue
 
@@ -13,6 +14,7 @@ __all__ = [
     "article",
     "bulk",
     "comment",
+    "desk_jobs",
     "edit_reply",
     "hide",
     "hide_removed",
@@ -20,6 +22,7 @@ __all__ = [
     "import_preview",
     "import_runs",
     "import_upload",
+    "job",
     "queue",
     "reply",
     "restore",
