@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
 from django.core.paginator import Paginator
@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.models import Article, Comment
+from articles.trees import Tree
 from jobs.models import Job
 
 from . import search
@@ -269,7 +270,6 @@ def bulk_jobs_to_show(user) -> list[Job]:
 class ThreadRow:
     comment: Comment
     depth: int
-    children: list[ThreadRow] = field(default_factory=list)
 
 
 def article_thread(article: Article) -> tuple[list[ThreadRow], dict[str, int]]:
@@ -277,24 +277,11 @@ def article_thread(article: Article) -> tuple[list[ThreadRow], dict[str, int]]:
     comments = list(
         Comment.objects.for_thread(article).select_related("staff_author").defer("source_body")
     )
-    return thread_order(comments), status_counts(comments)
+    return thread_order(Tree(comments)), status_counts(comments)
 
 
-def thread_order(comments: list[Comment]) -> list[ThreadRow]:
-    rows = {c.pk: ThreadRow(c, 0) for c in comments}
-    roots = []
-    for row in rows.values():
-        parent = rows.get(row.comment.parent_id)
-        (parent.children if parent else roots).append(row)
-    flat: list[ThreadRow] = []
-    stack = list(reversed(roots))
-    while stack:
-        row = stack.pop()
-        flat.append(row)
-        for child in reversed(row.children):
-            child.depth = row.depth + 1
-            stack.append(child)
-    return flat
+def thread_order(thread: Tree[Comment]) -> list[ThreadRow]:
+    return [ThreadRow(comment, depth) for comment, depth in thread.walk()]
 
 
 def status_counts(comments: list[Comment]) -> dict[str, int]:
@@ -306,20 +293,19 @@ def status_counts(comments: list[Comment]) -> dict[str, int]:
 
 def thread_around(comment: Comment) -> list[ThreadRow]:
     """Ancestors, siblings, the comment and its replies, in thread order."""
-    rows = thread_order(
-        list(
-            Comment.objects.for_thread(comment.article_id)
-            .select_related("staff_author")
-            .defer("source_body")
-        )
+    thread = Tree(
+        Comment.objects.for_thread(comment.article_id)
+        .select_related("staff_author")
+        .defer("source_body")
     )
+    rows = thread_order(thread)
     by_pk = {row.comment.pk: row.comment for row in rows}
     ancestors, parent_id = set(), comment.parent_id
     while parent_id in by_pk and parent_id not in ancestors:
         ancestors.add(parent_id)
         parent_id = by_pk[parent_id].parent_id
     keep = ancestors | {comment.pk} | nearest_siblings(comment, list(by_pk.values()))
-    keep |= descendants(comment.pk, rows)
+    keep |= {reply.pk for reply in thread.descendants(comment)}
     return [row for row in rows if row.comment.pk in keep]
 
 
@@ -328,18 +314,6 @@ def nearest_siblings(comment: Comment, comments: list[Comment], each_side: int =
     siblings = [c.pk for c in comments if c.parent_id == comment.parent_id]
     at = siblings.index(comment.pk) if comment.pk in siblings else 0
     return set(siblings[max(0, at - each_side) : at + each_side + 1])
-
-
-def descendants(pk: int, rows: list[ThreadRow]) -> set[int]:
-    found: set[int] = set()
-    for row in rows:
-        if row.comment.pk == pk:
-            stack = list(row.children)
-            while stack:
-                child = stack.pop()
-                found.add(child.comment.pk)
-                stack.extend(child.children)
-    return found
 
 
 def history(comment: Comment) -> list[ModerationEvent]:

@@ -15,12 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.timesince import timesince
 
 from articles.importers.hooks import SourceChange
 from articles.models import STAFF_DISPLAY_NAME, Comment, ImportRun
 from articles.sanitize import text_to_html
 from articles.services import mark_articles_changed
+from articles.times import time_ago
 
 from .models import ModerationEvent
 
@@ -69,14 +69,6 @@ def describe_change(comment: Comment, event: ModerationEvent | None) -> str:
     if event is None:
         return f"This comment changed meanwhile; it is now {comment.get_status_display().lower()}."
     return f"{event.get_action_display()} by {event.actor_name} {time_ago(event.created_at)}."
-
-
-def time_ago(moment: datetime, now: datetime | None = None) -> str:
-    """ "just now", "2 minutes ago", "3 days ago": the coarsest unit, like naturaltime."""
-    now = now or timezone.now()
-    if (now - moment).total_seconds() < 60:
-        return "just now"
-    return timesince(moment, now, depth=1).replace("\xa0", " ") + " ago"
 
 
 def require(actor: User | None, perm: str) -> None:
