@@ -2,8 +2,10 @@
 since a moment, train the learned score; started from the rules page and on a schedule."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -225,3 +227,18 @@ def test_the_rules_page_shows_triage_jobs_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         page = moderator_client.get(RULES_URL).content.decode()
     assert page.count('class="mb-2 triage-job"') == job_count
+
+
+def test_the_commands_can_queue_their_work_as_jobs(moderator, settings):
+    settings.TRIAGE_MIN_DECISIONS = 20
+    decide_fixture(moderator)
+    queue = pending_queue_with_banned_words()
+    out = StringIO()
+
+    call_command("triage_run", "--as-job", stdout=out)
+    call_command("triage_train", "--as-job", stdout=out)
+
+    assert statuses(queue["banned"]) == ["pending"] * 3 and not LearnedModel.objects.exists()
+    assert [job.status for job in run_queued_jobs()] == ["done", "done"]
+    assert statuses(queue["banned"]) == ["hidden"] * 3 and LearnedModel.objects.count() == 1
+    assert out.getvalue().count("Queued job") == 2
