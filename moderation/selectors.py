@@ -266,6 +266,16 @@ def bulk_jobs_to_show(user) -> list[Job]:
     return list(Job.objects.filter(recent, kind=BULK_KIND, created_by=user)[:5])
 
 
+def triage_jobs_to_show(user) -> list[Job]:
+    """This manager's triage jobs (run, undo, train) running or finished lately (one query)."""
+    from .triage.tasks import TRIAGE_KINDS
+
+    recent = Q(finished_at__isnull=True) | Q(
+        finished_at__gte=timezone.now() - FINISHED_JOBS_SHOWN_FOR
+    )
+    return list(Job.objects.filter(recent, kind__in=TRIAGE_KINDS, created_by=user)[:5])
+
+
 @dataclass
 class ThreadRow:
     comment: Comment

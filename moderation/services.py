@@ -279,21 +279,44 @@ def decide_by_rule(
     return changed
 
 
-def undo_rule(rule: str, *, since: datetime, actor: User, note: str = "") -> BulkResult:
-    """Return to pending every comment whose latest decision is `rule`'s, made since `since`."""
-    require(actor, MODERATE_PERM)
+def comments_decided_by_rule(rule: str, since: datetime, *, until: datetime | None = None):
+    """Ids of comments whose latest decision is `rule`'s automatic one, made since `since`."""
     latest = ModerationEvent.objects.filter(comment=OuterRef("comment_id")).order_by(
         "-created_at", "-id"
     )
-    ids = (
-        ModerationEvent.objects.filter(rule=rule, actor__isnull=True, created_at__gte=since)
-        .annotate(latest_id=Subquery(latest.values("id")[:1]))
+    events = ModerationEvent.objects.filter(rule=rule, actor__isnull=True, created_at__gte=since)
+    if until is not None:  # a job undoes what was decided before it started, not after
+        events = events.filter(created_at__lte=until)
+    return (
+        events.annotate(latest_id=Subquery(latest.values("id")[:1]))
         .filter(id=F("latest_id"))
         .values_list("comment_id", flat=True)
     )
-    label = ModerationEvent(rule=rule).get_rule_display()
-    note = note or f"Undid the rule “{label}” since {since:%Y-%m-%d %H:%M}"
+
+
+def undo_rule(
+    rule: str,
+    *,
+    since: datetime,
+    actor: User,
+    note: str = "",
+    comment_ids: Iterable[int] | None = None,
+) -> BulkResult:
+    """Return to pending every comment whose latest decision is `rule`'s, made since `since`.
+
+    With `comment_ids` (a job's chunk), only those of them that still qualify.
+    """
+    require(actor, MODERATE_PERM)
+    ids = comments_decided_by_rule(rule, since)
+    if comment_ids is not None:
+        ids = ids.filter(comment_id__in=list(comment_ids))
+    note = note or undo_rule_note(rule, since)
     return bulk_decide(list(ids), actor, Rule(Action.RESTORE, Status.PENDING, "", note), None, None)
+
+
+def undo_rule_note(rule: str, since: datetime) -> str:
+    label = ModerationEvent(rule=rule).get_rule_display()
+    return f"Undid the rule “{label}” since {since:%Y-%m-%d %H:%M}"
 
 
 def insert_events(

@@ -270,6 +270,10 @@ TRIAGE_MIN_DECISIONS = env_int("TRIAGE_MIN_DECISIONS", 200)
 # The import service calls this with the ids of the comments an import created, inside
 # the import's transaction (the articles app never imports moderation itself).
 IMPORT_AFTER_LOAD = "moderation.triage.service.triage_new_comments"
+# Retrain the learned score this often (a periodic job; 0 turns the schedule off).
+TRIAGE_RETRAIN_SECONDS = env_int("TRIAGE_RETRAIN_SECONDS", 86400)
+if TRIAGE_RETRAIN_SECONDS > 0:
+    JOBS_PERIODIC["moderation.triage.tasks.train_learned_model"] = TRIAGE_RETRAIN_SECONDS
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
