@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -77,6 +78,9 @@ class JobRun:
                 self.save(
                     cursor=self.cursor, done=self.done, committed_done=self.done, total=self.total
                 )
+        if not self.finished and settings.JOBS_STEP_PAUSE_SECONDS:
+            # Between two committed steps: other writers (on SQLite, the one write lock) get in.
+            time.sleep(settings.JOBS_STEP_PAUSE_SECONDS)
 
     def complete(self, result: dict | None = None) -> None:
         """Mark the job done. Inside the handler's transaction, it commits with the work."""

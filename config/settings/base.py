@@ -254,6 +254,8 @@ JOBS_STALE_AFTER_SECONDS = env_float("JOBS_STALE_AFTER_SECONDS", 60)
 JOBS_HOUSEKEEPING_SECONDS = env_float("JOBS_HOUSEKEEPING_SECONDS", 10)
 JOBS_POLL_SECONDS = env_float("JOBS_POLL_SECONDS", 1)  # pages showing progress ask this often
 JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+# A pause after each committed step of a job, so a long job leaves room for other writers.
+JOBS_STEP_PAUSE_SECONDS = env_float("JOBS_STEP_PAUSE_SECONDS", 0)
 # Periodic jobs: handler -> every how many seconds.
 JOBS_PERIODIC = {"articles.tasks.purge_staged_uploads": 3600}
 # "All N matching" above this many comments runs as a job; fewer are decided at once.

@@ -11,6 +11,7 @@ import pytest
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from articles.importers.staging import confirm_import, stage_upload
@@ -34,7 +35,12 @@ def workers(tmp_path):
     started = []
 
     def start():
-        started.append(start_worker(tmp_path / "worker.log", BULK_JOB_CHUNK="10"))
+        # Small chunks with a pause after each: the job is still running when the test kills it.
+        started.append(
+            start_worker(
+                tmp_path / "worker.log", BULK_JOB_CHUNK="10", JOBS_STEP_PAUSE_SECONDS="0.05"
+            )
+        )
         return started[-1]
 
     yield start
@@ -105,6 +111,7 @@ def test_a_killed_worker_is_replaced_and_the_bulk_job_resumes(moderator, workers
 
     with transaction.atomic():  # hold the job's row (SQLite: the database): no step commits
         Job.objects.select_for_update().get(pk=job.pk)
+        Job.objects.filter(pk=job.pk).update(title=F("title"))  # SQLite's write lock
         first.kill()
         first.wait()
     stopped_at = refreshed(job).done
