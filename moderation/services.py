@@ -20,6 +20,7 @@ from articles.models import Comment
 from articles.sanitize import text_to_html
 from articles.services import mark_articles_changed
 
+from . import rollup
 from .models import ModerationEvent
 
 Status = Comment.Status
@@ -53,8 +54,7 @@ def describe_change(comment: Comment, event: ModerationEvent | None) -> str:
     """ "Approved by Dana Scully 2 minutes ago." or, without an event, the current status."""
     if event is None:
         return f"This comment changed meanwhile; it is now {comment.get_status_display().lower()}."
-    who = event.actor.get_full_name() or event.actor.get_username()
-    return f"{event.get_action_display()} by {who} {time_ago(event.created_at)}."
+    return f"{event.get_action_display()} by {event.actor_name} {time_ago(event.created_at)}."
 
 
 def time_ago(moment, now=None) -> str:
@@ -124,6 +124,7 @@ def decide(comment, actor, action, status, reason, note, expected_version):
     current.version += 1
     current.save(update_fields=["status", "hidden_reason", "moderated_at", "version"])
     event.save()
+    rollup.record_decision(event, current.created_at)
     mark_articles_changed([current.article_id])
     sync(comment, current)
     return event
@@ -183,6 +184,7 @@ def bulk_decide(comment_ids, actor, rule, expected, unchanged_since) -> BulkResu
             chunk = ids[start : start + BULK_CHUNK]
             changing = lock_and_sort(chunk, rule, expected, unchanged_since, result)
             if changing:
+                rollup.record_bulk(list(changing), actor.pk, rule[0], rule[2], now)
                 insert_events(list(changing), actor, rule, now)
                 Comment.objects.filter(pk__in=list(changing)).update(
                     status=rule[1],
