@@ -59,13 +59,6 @@ class ModerationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_action_display()} by {self.actor_name} on comment {self.comment_id}"
 
-    @property
-    def actor_name(self) -> str:
-        """The person's name, or "automatic rule" for a decision nobody made by hand."""
-        if self.actor is None:
-            return "automatic rule"
-        return self.actor.get_full_name() or self.actor.get_username()
-
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise PermissionDenied("Moderation events cannot be changed.")
@@ -73,6 +66,13 @@ class ModerationEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("Moderation events cannot be deleted.")
+
+    @property
+    def actor_name(self) -> str:
+        """The person's name, or "automatic rule" for a decision nobody made by hand."""
+        if self.actor is None:
+            return "automatic rule"
+        return self.actor.get_full_name() or self.actor.get_username()
 
 
 class DailyDecisionCount(models.Model):

@@ -123,7 +123,8 @@ def rebuild(apps=django_apps, batch_size: int = 5000) -> None:
     CommentRow = apps.get_model("articles", "Comment")
     Counts.objects.all().delete()
     First.objects.all().delete()
-    counts: Counter = Counter()
+    decisions: Counter = Counter()
+    reversals: Counter = Counter()
     firsts: dict[int, datetime] = {}
     previous: dict[int, tuple[str, datetime]] = {}
     events = (
@@ -133,12 +134,11 @@ def rebuild(apps=django_apps, batch_size: int = 5000) -> None:
     )
     for comment_id, actor_id, action, reason, before, when in events.iterator(batch_size):
         key = (timezone.localdate(when), actor_id, action, reason)
-        counts[key + ("decisions",)] += 1
-        counts[key + ("reversals",)] += is_reversal(previous.get(comment_id), when)
+        decisions[key] += 1
+        reversals[key] += is_reversal(previous.get(comment_id), when)
         previous[comment_id] = (action, when)
         if before == Status.PENDING and action in UNDOABLE_ACTIONS:
             firsts.setdefault(comment_id, when)
-    rows = {key[:4] for key in counts}
     Counts.objects.bulk_create(
         [
             Counts(
@@ -146,10 +146,10 @@ def rebuild(apps=django_apps, batch_size: int = 5000) -> None:
                 actor_id=actor_id,
                 action=action,
                 reason=reason,
-                decisions=counts[(day, actor_id, action, reason, "decisions")],
-                reversals=counts[(day, actor_id, action, reason, "reversals")],
+                decisions=count,
+                reversals=reversals[(day, actor_id, action, reason)],
             )
-            for day, actor_id, action, reason in rows
+            for (day, actor_id, action, reason), count in decisions.items()
         ],
         batch_size=batch_size,
     )
