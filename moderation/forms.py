@@ -7,7 +7,14 @@ from django.template.defaultfilters import filesizeformat
 from articles.importers.detect import FORMAT_LABELS
 from articles.models import Comment
 
+from .models import ModerationEvent
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS
+
+DECISION_ACTIONS = [
+    ModerationEvent.Action.APPROVE,
+    ModerationEvent.Action.HIDE,
+    ModerationEvent.Action.RESTORE,
+]
 
 
 class FieldsOnlyForm(forms.Form):
@@ -80,6 +87,31 @@ class QueueFilterForm(forms.Form):
     source_status = forms.CharField(label="Source said", required=False, max_length=40)
     staff = forms.ChoiceField(label="Staff", choices=STAFF_CHOICES, required=False)
     order = forms.ChoiceField(choices=ORDER_CHOICES, required=False)
+    # Set by the dashboard's links to say what a number counts; carried as hidden fields.
+    older_than = forms.IntegerField(min_value=1, max_value=24 * 366, required=False)  # hours
+    decided = forms.ChoiceField(
+        choices=[(a.value, a.label) for a in DECISION_ACTIONS], required=False
+    )
+    decided_reason = forms.ChoiceField(choices=Comment.HiddenReason.choices, required=False)
+    decided_by = forms.RegexField(r"^(\d{1,18}|automatic)$", required=False)
+    decided_from = forms.DateField(required=False)
+    decided_to = forms.DateField(required=False)
+    reversal = forms.ChoiceField(choices=[("1", "decisions that undid one")], required=False)
+    first_decided = forms.DateField(required=False)
+    imported_from = forms.DateField(required=False)
+    imported_to = forms.DateField(required=False)
+    DASHBOARD_FILTERS = [
+        "older_than",
+        "decided",
+        "decided_reason",
+        "decided_by",
+        "decided_from",
+        "decided_to",
+        "reversal",
+        "first_decided",
+        "imported_from",
+        "imported_to",
+    ]
 
     def filters(self) -> dict:
         """Cleaned values with defaults; invalid values are dropped, not fatal."""

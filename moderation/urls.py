@@ -16,4 +16,6 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("imports/", views.import_runs, name="imports"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/<slug:name>.csv", views.dashboard_export, name="dashboard_export"),
 ]

@@ -1,6 +1,8 @@
 """The moderation desk: the queue, per-comment actions, and the staff context pages."""
 
 from .actions import approve, edit_reply, hide, reply, restore
+from .dashboard import dashboard
+from .dashboard import export as dashboard_export
 from .imports import preview as import_preview
 from .imports import runs as import_runs
 from .imports import upload as import_upload
@@ -12,6 +14,8 @@ __all__ = [
     "article",
     "bulk",
     "comment",
+    "dashboard",
+    "dashboard_export",
     "edit_reply",
     "hide",
     "import_preview",
