@@ -25,7 +25,7 @@ def duration(seconds) -> str:
     """45 s, 12 min, 3 h 5 min, 2 d 4 h: two units at most; an em dash for no value."""
     if seconds is None:
         return "—"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     if seconds < 60:
         return f"{seconds} s"
     minutes, hours, days = seconds // 60, seconds // 3600, seconds // 86400
