@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from articles.importers.detect import FORMAT_LABELS
 from articles.models import Comment
 
-from .models import ModerationEvent
+from .models import DeskEmailSettings, ModerationEvent
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS
 
 DECISION_ACTIONS = [
@@ -195,3 +195,9 @@ class ImportUploadForm(FieldsOnlyForm):
                 f"{filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}."
             )
         return upload
+
+
+class EmailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeskEmailSettings
+        fields = ["daily_digest", "queue_alerts"]

@@ -17,5 +17,6 @@ urlpatterns = [
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("imports/", views.import_runs, name="imports"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("settings/email/", views.email_settings, name="email_settings"),
     path("dashboard/<slug:name>.csv", views.dashboard_export, name="dashboard_export"),
 ]

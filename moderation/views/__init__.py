@@ -3,6 +3,7 @@
 from .actions import approve, edit_reply, hide, reply, restore
 from .dashboard import dashboard
 from .dashboard import export as dashboard_export
+from .email_settings import email_settings
 from .imports import preview as import_preview
 from .imports import runs as import_runs
 from .imports import upload as import_upload
@@ -17,6 +18,7 @@ __all__ = [
     "dashboard",
     "dashboard_export",
     "edit_reply",
+    "email_settings",
     "hide",
     "import_preview",
     "import_runs",

@@ -1,0 +1,25 @@
+"""`manage.py send_digest [--dry-run]`: the daily digest to every Moderator who wants it."""
+
+from django.core.management.base import BaseCommand
+
+from moderation import digest
+
+
+class Command(BaseCommand):
+    help = "Email the daily digest to every Moderator who has not opted out."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Print the plain-text digest; send nothing."
+        )
+
+    def handle(self, *args, dry_run=False, **options):
+        if dry_run:
+            built = digest.build_digest()
+            messages = digest.digest_messages(built)
+            to = ", ".join(m.to[0] for m in messages) or "nobody"
+            self.stdout.write(f"Would send to: {to}\n")
+            self.stdout.write(messages[0].body if messages else "(no recipients)")
+            return
+        sent = digest.send_digest()
+        self.stdout.write(f"Sent the digest to {sent} moderator{'s' if sent != 1 else ''}.")

@@ -1,0 +1,137 @@
+"""The daily digest, the queue-age alert and a moderator's opt-out, with locmem mail."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+
+from articles.tests.factory import make_comment, make_user
+from moderation import digest, services
+from moderation.models import DeskEmailSettings, QueueAlert
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team(moderator):
+    moderator.email = "dana@example.com"
+    moderator.save()
+    fox = make_user("fox", groups=["Moderators"], email="fox@example.com", first_name="Fox")
+    make_user("nomail", groups=["Moderators"])  # no address: nothing to send to
+    make_user("eddie2", groups=["Editors"], email="eddie@example.com")  # not a Moderator
+    return moderator, fox
+
+
+def test_digest_goes_to_each_moderator_with_text_and_html(team, settings):
+    settings.SITE_URL = "https://desk.example.org"
+    moderator, fox = team
+    make_comment(created_at=timezone.now() - timedelta(hours=30))
+    make_comment(created_at=timezone.now() - timedelta(minutes=10))
+
+    sent = digest.send_digest()
+
+    assert sent == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["dana@example.com", "fox@example.com"]
+    message = mail.outbox[0]
+    assert message.subject.endswith(": 2 pending")
+    assert "Pending queue now: 2 comments, the oldest waiting 1 d 6 h." in message.body
+    assert "Older than 1 hour: 1. Older than 24 hours: 1." in message.body
+    assert "The desk: https://desk.example.org/moderation/" in message.body
+    assert "https://desk.example.org/moderation/settings/email/" in message.body
+    html, kind = message.alternatives[0]
+    assert kind == "text/html"
+    assert '<a href="https://desk.example.org/moderation/?tab=pending">2 comments</a>' in html
+    assert "<h2>Yesterday's decisions: 0</h2>" in html
+
+
+def test_digest_counts_yesterdays_decisions(team):
+    moderator, fox = team
+    now = timezone.now() + timedelta(days=1)  # "tomorrow": today's decisions are yesterday's
+    services.hide(make_comment(), actor=moderator, reason="spam")
+    services.approve(make_comment(), actor=fox)
+    services.approve(make_comment(), actor=fox)
+
+    built = digest.build_digest(now)
+    message = digest.digest_messages(built)[0]
+
+    assert "Yesterday's decisions: 3" in message.body
+    assert "- Approved: 2\n- Hidden: 1\n" in message.body
+    assert "Fox: 2 decisions" in message.body and "Dana Scully: 1 decision\n" in message.body
+
+
+def test_a_moderator_who_opted_out_gets_no_digest(team, client):
+    moderator, fox = team
+    client.force_login(fox)
+    response = client.post(
+        "/moderation/settings/email/", {"queue_alerts": "on"}
+    )  # digest box unticked
+    assert response.status_code == 302
+    assert DeskEmailSettings.objects.get(user=fox).daily_digest is False
+
+    digest.send_digest()
+
+    assert [m.to[0] for m in mail.outbox] == ["dana@example.com"]
+
+
+def test_settings_page_shows_and_refuses(client, team, editor):
+    moderator, _ = team
+    assert client.get("/moderation/settings/email/").status_code == 302  # to log in
+    client.force_login(editor)
+    assert client.get("/moderation/settings/email/").status_code == 403
+    client.force_login(moderator)
+    html = client.get("/moderation/settings/email/").content.decode()
+    assert "Email me the daily digest" in html and "checked" in html
+    assert not DeskEmailSettings.objects.exists()  # a GET saves nothing
+
+
+def test_queue_alert_is_sent_once_per_period(team, settings):
+    settings.QUEUE_ALERT_AGE_MINUTES = 60
+    settings.QUEUE_ALERT_EVERY_MINUTES = 240
+    now = timezone.now()
+    make_comment(created_at=now - timedelta(minutes=30))
+    assert digest.send_queue_alert(now) == []  # nothing has waited an hour yet
+
+    make_comment(created_at=now - timedelta(minutes=90))
+    first = digest.send_queue_alert(now)
+    again = digest.send_queue_alert(now + timedelta(minutes=239))
+    later = digest.send_queue_alert(now + timedelta(minutes=241))
+
+    assert (len(first), len(again), len(later)) == (2, 0, 2)
+    assert len(mail.outbox) == 4
+    assert "has waited 1 h 30 min (the alert is set to 60 minutes)" in mail.outbox[0].body
+    assert QueueAlert.objects.get().last_sent_at == now + timedelta(minutes=241)
+
+
+def test_queue_alert_dry_run_sends_and_records_nothing(team, settings):
+    settings.QUEUE_ALERT_AGE_MINUTES = 60
+    make_comment(created_at=timezone.now() - timedelta(hours=3))
+
+    call_command("send_queue_alert", "--dry-run")
+
+    assert mail.outbox == []
+    assert QueueAlert.objects.get().last_sent_at is None
+    assert digest.send_queue_alert() != []  # the real run still sends
+
+
+def test_opted_out_of_alerts_gets_no_alert(team, settings):
+    moderator, fox = team
+    DeskEmailSettings.objects.create(user=moderator, queue_alerts=False)
+    settings.QUEUE_ALERT_AGE_MINUTES = 60
+    make_comment(created_at=timezone.now() - timedelta(hours=3))
+
+    digest.send_queue_alert()
+
+    assert [m.to[0] for m in mail.outbox] == ["fox@example.com"]
+
+
+def test_send_digest_dry_run_prints_and_sends_nothing(team, capsys):
+    make_comment()
+
+    call_command("send_digest", "--dry-run")
+
+    out = capsys.readouterr().out
+    assert "Would send to: dana@example.com, fox@example.com" in out
+    assert "Pending queue now: 1 comment" in out
+    assert mail.outbox == []
