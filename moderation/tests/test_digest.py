@@ -26,7 +26,6 @@ def team(moderator):
 
 def test_digest_goes_to_each_moderator_with_text_and_html(team, settings):
     settings.SITE_URL = "https://desk.example.org"
-    moderator, fox = team
     make_comment(created_at=timezone.now() - timedelta(hours=30))
     make_comment(created_at=timezone.now() - timedelta(minutes=10))
 
@@ -62,7 +61,7 @@ def test_digest_counts_yesterdays_decisions(team):
 
 
 def test_a_moderator_who_opted_out_gets_no_digest(team, client):
-    moderator, fox = team
+    _, fox = team
     client.force_login(fox)
     response = client.post(
         "/moderation/settings/email/", {"queue_alerts": "on"}
@@ -116,7 +115,7 @@ def test_queue_alert_dry_run_sends_and_records_nothing(team, settings):
 
 
 def test_opted_out_of_alerts_gets_no_alert(team, settings):
-    moderator, fox = team
+    moderator, _ = team
     DeskEmailSettings.objects.create(user=moderator, queue_alerts=False)
     settings.QUEUE_ALERT_AGE_MINUTES = 60
     make_comment(created_at=timezone.now() - timedelta(hours=3))
