@@ -27,7 +27,7 @@
             borderColor: colours[n % colours.length],
             borderDash: kind === "line" ? dashes[n % dashes.length] : undefined,
             spanGaps: true,
-            pointRadius: 2
+            pointRadius: 3
           };
         })
       },
@@ -36,8 +36,8 @@
         maintainAspectRatio: false,
         scales: kind === "bar"
           ? { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } }
-          : { y: { beginAtZero: true } },
-        plugins: { legend: { position: "bottom" } }
+          : { y: { beginAtZero: true, title: { display: true, text: "minutes" } } },
+        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } } }
       }
     });
   }
