@@ -121,13 +121,13 @@ class FirstDecision(models.Model):
         Comment, primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
     decided_at = models.DateTimeField()
+    # The local day of `decided_at`, stored so the per-day percentiles read one index in
+    # order (an index-only scan, no sort of the whole period, no time-zone maths per row).
+    day = models.DateField()
     waited_seconds = models.PositiveBigIntegerField()
 
     class Meta:
-        # Covers the dashboard's per-day percentiles: an index-only range scan.
-        indexes = [
-            models.Index(fields=["decided_at", "waited_seconds"], name="first_decision_day_wait")
-        ]
+        indexes = [models.Index(fields=["day", "waited_seconds"], name="first_decision_day_wait")]
 
     def __str__(self) -> str:
         return f"comment {self.comment_id} decided after {self.waited_seconds} s"

@@ -87,8 +87,9 @@ def record_bulk(ids: list[int], actor_id: int | None, action: str, reason: str, 
 
 def add_first_decisions(arrivals: dict[int, datetime | None], decided_at: datetime) -> None:
     """A comment keeps its first decision: a later one (after a restore) is ignored."""
+    day = timezone.localdate(decided_at)
     rows = [
-        FirstDecision(comment_id=pk, decided_at=decided_at, waited_seconds=waited)
+        FirstDecision(comment_id=pk, decided_at=decided_at, day=day, waited_seconds=waited)
         for pk, created_at in arrivals.items()
         if (waited := waited_seconds(created_at, decided_at)) is not None
     ]
@@ -161,7 +162,12 @@ def rebuild(apps=django_apps, batch_size: int = 5000) -> None:
         )
         First.objects.bulk_create(
             [
-                First(comment_id=pk, decided_at=when, waited_seconds=waited)
+                First(
+                    comment_id=pk,
+                    decided_at=when,
+                    day=timezone.localdate(when),
+                    waited_seconds=waited,
+                )
                 for pk, when in chunk
                 if (waited := waited_seconds(arrivals.get(pk), when)) is not None
             ]

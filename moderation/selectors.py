@@ -57,10 +57,7 @@ def matching(filters: dict) -> QuerySet[Comment]:
     if "imported_to" in filters:
         comments = comments.filter(imported_at__lt=day_start(filters["imported_to"], days=1))
     if "first_decided" in filters:
-        day = filters["first_decided"]
-        first = FirstDecision.objects.filter(
-            decided_at__gte=day_start(day), decided_at__lt=day_start(day, days=1)
-        )
+        first = FirstDecision.objects.filter(day=filters["first_decided"])
         comments = comments.filter(pk__in=first.values("comment_id"))
     comments = by_decision(comments, filters)
     return by_staff(comments, filters.get("staff", ""))

@@ -1,4 +1,4 @@
-"""The dashboard in headless Chromium: charts under a strict CSP, axe-clean, links into the queue."""
+"""The dashboard in headless Chromium: charts under a strict CSP, axe-clean, links to the queue."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -56,7 +56,7 @@ def test_dashboard_draws_charts_under_csp_and_links_into_the_queue(
     page.get_by_role("link", name="Last 30 days").click()
     page.wait_for_url("**/moderation/dashboard/?days=30")
     page.locator("[data-figure=queue] dd").nth(3).get_by_role("link").click()  # older than 24 h
-    assert f"data-comment-id=\"{waiting.pk}\"" in page.content()
+    assert f'data-comment-id="{waiting.pk}"' in page.content()
     assert page.locator("[data-comment-id]").count() == 1
     assert "Waiting longer than 24 h" in page.locator("[data-dashboard-filters]").inner_text()
 
