@@ -18,6 +18,7 @@ from django.utils import timezone
 from articles.models import Article, Comment, ImportRun
 
 from .models import DailyDecisionCount, FirstDecision, ModerationEvent
+from .rollup import DECISION_ACTIONS
 from .selectors import day_start
 
 Action = ModerationEvent.Action
@@ -25,7 +26,6 @@ Reason = Comment.HiddenReason
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 7
 BUSIEST_ARTICLES = 10
-DECISION_ACTIONS = (Action.APPROVE, Action.HIDE, Action.RESTORE)
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,9 @@ from django.template.defaultfilters import filesizeformat
 from articles.importers.detect import FORMAT_LABELS
 from articles.models import Comment
 
-from .models import DeskEmailSettings, ModerationEvent
+from .models import DeskEmailSettings
+from .rollup import DECISION_ACTIONS
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS
-
-DECISION_ACTIONS = [
-    ModerationEvent.Action.APPROVE,
-    ModerationEvent.Action.HIDE,
-    ModerationEvent.Action.RESTORE,
-]
 
 
 class FieldsOnlyForm(forms.Form):
