@@ -17,11 +17,10 @@ from django.utils import timezone
 
 from articles.models import Article, Comment, ImportRun
 
-from .models import DailyDecisionCount, FirstDecision, ModerationEvent
+from .models import DailyDecisionCount, FirstDecision
 from .rollup import DECISION_ACTIONS
 from .selectors import day_start
 
-Action = ModerationEvent.Action
 Reason = Comment.HiddenReason
 PERIODS = (7, 30, 90)
 DEFAULT_PERIOD = 7
