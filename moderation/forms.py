@@ -88,7 +88,7 @@ class QueueFilterForm(forms.Form):
         choices=[(a.value, a.label) for a in DECISION_ACTIONS], required=False
     )
     decided_reason = forms.ChoiceField(choices=Comment.HiddenReason.choices, required=False)
-    decided_by = forms.RegexField(r"^(\d{1,18}|automatic)$", required=False)
+    decided_by = forms.RegexField(r"^(\d{1,18}|automatic|people)$", required=False)
     decided_from = forms.DateField(required=False)
     decided_to = forms.DateField(required=False)
     reversal = forms.ChoiceField(choices=[("1", "decisions that undid one")], required=False)

@@ -72,9 +72,10 @@ def by_decision(comments: QuerySet[Comment], filters: dict) -> QuerySet[Comment]
         events = events.filter(reason=filters["decided_reason"])
     if "decided_by" in filters:
         who = filters["decided_by"]
-        events = (
-            events.filter(actor__isnull=True) if who == "automatic" else events.filter(actor=who)
-        )
+        if who in ("automatic", "people"):
+            events = events.filter(actor__isnull=who == "automatic")
+        else:
+            events = events.filter(actor=who)
     if "decided_from" in filters:
         events = events.filter(created_at__gte=day_start(filters["decided_from"]))
     if "decided_to" in filters:

@@ -93,3 +93,7 @@ def test_dashboard_has_no_axe_violations(desk_roles, axe_page, moderator):
         result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
         assert violations == [], f"{name}: {violations}"
+        axe_page.goto("/moderation/settings/email/")
+        axe_page.add_script_tag(path=str(AXE))
+        result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        assert result["violations"] == [], f"email settings, {name}"

@@ -97,6 +97,7 @@ def test_imports_per_day(history):
     [
         ({"reversal": "1", "decided_from": D.replace(day=4), "decided_to": D}, {"c2", "c7"}),
         ({"decided_by": "automatic"}, {"c3"}),
+        ({"decided_by": "people", "decided_from": D, "decided_to": D}, {"c7", "c8"}),
         ({"decided": "hide", "decided_reason": "spam", "decided_from": D, "decided_to": D}, {"c8"}),
         ({"first_decided": D.replace(day=8)}, {"c1", "c2"}),
         ({"decided": "approve", "decided_from": TEN_DAYS_AGO, "decided_to": TEN_DAYS_AGO}, {"c6"}),

@@ -61,7 +61,8 @@ def dashboard_filters(form: QueueFilterForm, filters: dict) -> list[dict]:
         value = filters[name]
         field = form.fields[name]
         if name == "decided_by":
-            words = "automatic rules" if value == "automatic" else person_name(value)
+            words = {"automatic": "automatic rules", "people": "people"}.get(value)
+            words = words or person_name(value)
         elif hasattr(field, "choices"):
             words = dict(field.choices).get(value, value)
         elif name == "older_than":
