@@ -183,7 +183,7 @@ def wait_figures(period: Period) -> list[DayWaits]:
     days = {day: DayWaits(day) for day in period.dates}
     if connection.vendor == "postgresql":
         per_day = decided.values("day").annotate(
-            n=Count("pk"),
+            n=Count("*"),  # not the key: the index (day, waited_seconds) then covers it
             median=PercentileCont("waited_seconds", 0.5),
             p90=PercentileCont("waited_seconds", 0.9),
         )
