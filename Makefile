@@ -40,7 +40,7 @@ format: setup
 
 check: setup
 	$(PY) manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
+	env -u DEMO_PASSWORD DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=$$(head -c 48 /dev/urandom | base64) \
 		ALLOWED_HOSTS=example.com $(PY) manage.py check --deploy --fail-level WARNING
 
 bench: setup

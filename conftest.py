@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: the personas of the permission matrix."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,18 +10,38 @@ from articles.tests.factory import make_user
 REPO = Path(__file__).resolve().parent
 SHARED = REPO.parent / "shared"
 SEED = SHARED / "seed" / "000_ee86aad54d56ea67.txt"
-SAMPLES = SHARED / "samples"
+SAMPLES = Path(os.environ.get("MODERATO_SAMPLES", SHARED / "samples"))
+
+
+def pytest_configure(config):
+    """In CI the shared samples must be there: tests that read them fail, never skip quietly."""
+    if os.environ.get("CI") and not SAMPLES.is_dir():
+        raise pytest.UsageError(f"CI is set but the sample files are missing: {SAMPLES}")
+
+
+def clear_test_cache():
+    """Empty the tests' cache. On Redis, delete only keys under the tests' prefix: the
+    database may be shared, and FLUSHDB would wipe what others keep there."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    if not settings.CACHES["default"]["BACKEND"].endswith("RedisCache"):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)
+    pattern = f"{settings.CACHES['default']['KEY_PREFIX']}:*"
+    keys = list(client.scan_iter(match=pattern, count=1000))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Every test starts with an empty cache (local memory, or Redis in CI): cached pages
     from one test must never answer another."""
-    from django.core.cache import cache
-
-    cache.clear()
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 @pytest.fixture

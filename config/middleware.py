@@ -1,6 +1,14 @@
-"""Security headers Django 5.2 does not set itself."""
+"""Security headers Django 5.2 does not set itself, and a request-body size limit."""
 
 from django.conf import settings
+from django.http import HttpResponse
+from django.template.defaultfilters import filesizeformat
+from django.utils.html import escape
+
+REFUSAL_PAGE = (
+    "<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
+    "<h1>{title}</h1><p>{text}</p></html>"
+)
 
 
 class SecurityHeadersMiddleware:
@@ -19,3 +27,39 @@ class SecurityHeadersMiddleware:
             if value:
                 response.setdefault(name, value)
         return response
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a body over MAX_REQUEST_BODY_BYTES by its declared length, on every URL, before
+    CSRF or a view reads a byte of it. A chunked body (no length to check) is refused too:
+    browsers always send a length with a form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        refusal = self.refusal(request.META)
+        return refusal or self.get_response(request)
+
+    def refusal(self, meta) -> HttpResponse | None:
+        limit = settings.MAX_REQUEST_BODY_BYTES
+        declared = (meta.get("CONTENT_LENGTH") or "").strip()
+        if not declared:
+            if "chunked" in meta.get("HTTP_TRANSFER_ENCODING", "").lower():
+                return refuse(411, "Length required", "Send the request with a Content-Length.")
+            return None
+        if not declared.isdigit():
+            return refuse(400, "Bad request", "The Content-Length header is not a number.")
+        if int(declared) > limit:
+            return refuse(
+                413,
+                "Too large",
+                f"The request is {filesizeformat(int(declared))}; the limit is "
+                f"{filesizeformat(limit)}. Nothing was read or saved.",
+            )
+        return None
+
+
+def refuse(status: int, title: str, text: str) -> HttpResponse:
+    page = REFUSAL_PAGE.format(title=escape(title), text=escape(text))
+    return HttpResponse(page, status=status)

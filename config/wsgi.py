@@ -1,6 +1,14 @@
+"""What gunicorn loads (`gunicorn config.wsgi`): production settings unless told otherwise,
+so a server started without configuration refuses to start rather than run in debug mode."""
+
 import os
 
+from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+from config.startup import refuse_demo_account
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
+if not settings.DEBUG:
+    refuse_demo_account()

@@ -1,7 +1,7 @@
 """Admin screens for comments and the audit log, through the same service functions."""
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -9,7 +9,7 @@ from django.urls import path, reverse
 from articles.models import Comment
 
 from . import services
-from .forms import DecisionForm, HideForm, ReplyForm
+from .forms import DecisionForm, HideForm, ReplyForm, error_text
 from .models import ModerationEvent
 
 
@@ -125,8 +125,6 @@ class CommentAdmin(admin.ModelAdmin):
         comment = get_object_or_404(Comment, pk=pk)
         try:
             self.run_decision(request, comment, request.POST.get("decision"))
-        except PermissionDenied:
-            raise
         except services.ModerationConflict as conflict:
             self.message_user(request, f"Not changed: {conflict}", messages.WARNING)
         except ValidationError as error:
@@ -146,12 +144,14 @@ class CommentAdmin(admin.ModelAdmin):
         elif decision == "hide":
             form = HideForm(request.POST)
             if not form.is_valid():
-                raise ValidationError([e for errs in form.errors.values() for e in errs])
+                raise ValidationError(error_text(form))
             services.hide(comment, actor=actor, expected_version=seen, **form.cleaned_data)
         elif decision == "reply":
-            services.reply(comment, actor=actor, body=request.POST.get("body", ""))
+            body = request.POST.get("body", "")
+            services.reply(comment, actor=actor, body=body, expected_version=seen)
         elif decision == "edit_reply":
-            services.edit_reply(comment, actor=actor, body=request.POST.get("body", ""))
+            body = request.POST.get("body", "")
+            services.edit_reply(comment, actor=actor, body=body, expected_version=seen)
         else:
             raise ValidationError("Unknown decision.")
 

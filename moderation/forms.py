@@ -9,7 +9,22 @@ from articles.models import Comment
 
 from .models import DeskEmailSettings
 from .rollup import DECISION_ACTIONS
-from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS
+from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS, validate_reason
+from .tabs import DEFAULT_TAB, TAB_NAMES
+
+
+def error_text(form: forms.Form) -> str:
+    """Every error of a form joined into one line, for a message or a row notice."""
+    return " ".join(error for errors in form.errors.values() for error in errors)
+
+
+def check_reason_note(form: forms.Form, data: dict) -> None:
+    """The service's rule ("other" needs a note), reported on the note field."""
+    if data.get("reason"):
+        try:
+            validate_reason(data["reason"], data.get("note", ""))
+        except forms.ValidationError as error:
+            form.add_error("note", error)
 
 
 class FieldsOnlyForm(forms.Form):
@@ -28,8 +43,7 @@ class HideForm(FieldsOnlyForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("reason") == Comment.HiddenReason.OTHER and not data.get("note", "").strip():
-            self.add_error("note", "Say why in a note when the reason is “other”.")
+        check_reason_note(self, data)
         return data
 
 
@@ -54,12 +68,6 @@ class DecisionForm(forms.Form):
 class QueueFilterForm(forms.Form):
     """The queue's filters, read from the query string so a view is a shareable URL."""
 
-    TABS = {
-        "pending": Comment.Status.PENDING,
-        "approved": Comment.Status.APPROVED,
-        "hidden": Comment.Status.HIDDEN,
-        "all": None,
-    }
     STAFF_CHOICES = [
         ("", "Any comment"),
         ("readers", "Reader comments"),
@@ -69,7 +77,7 @@ class QueueFilterForm(forms.Form):
     ]
     ORDER_CHOICES = [("newest", "Newest first"), ("oldest", "Oldest first")]
 
-    tab = forms.ChoiceField(choices=[(t, t) for t in TABS], required=False)
+    tab = forms.ChoiceField(choices=[(name, name) for name in TAB_NAMES], required=False)
     article = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
     q = forms.CharField(label="Text", required=False, max_length=200)
     author = forms.CharField(required=False, max_length=255)
@@ -112,7 +120,7 @@ class QueueFilterForm(forms.Form):
         """Cleaned values with defaults; invalid values are dropped, not fatal."""
         self.is_valid()  # fields with errors are left out of cleaned_data
         data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
-        data.setdefault("tab", "pending")
+        data.setdefault("tab", DEFAULT_TAB)
         data.setdefault("order", "newest")
         return data
 
@@ -125,8 +133,10 @@ class BulkForm(forms.Form):
     decision = forms.ChoiceField(choices=DECISIONS)
     selected = forms.CharField(required=False, widget=forms.MultipleHiddenInput)
     all_matching = forms.BooleanField(required=False)
-    # When the page was drawn: "all matching" skips comments decided after it.
+    # When the page was drawn, and the newest comment id then: "all matching" skips
+    # comments decided after it and leaves alone comments that arrived after it.
     drawn_at = forms.DateTimeField(required=False)
+    newest_id = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     reason = forms.ChoiceField(
         choices=[("", "Reason…"), *[(r.value, r.label) for r in MODERATOR_REASONS]],
         required=False,
@@ -142,8 +152,11 @@ class BulkForm(forms.Form):
         if data.get("decision") == "hide":
             if not data.get("reason"):
                 self.add_error("reason", "Choose a reason for hiding.")
-            elif data["reason"] == Comment.HiddenReason.OTHER and not data.get("note", "").strip():
-                self.add_error("note", "Say why in a note when the reason is “other”.")
+            check_reason_note(self, data)
+        if data.get("all_matching") and data.get("newest_id") is None:
+            raise forms.ValidationError(
+                "This page is too old to act on “all matching”: reload it and choose again."
+            )
         if not data.get("all_matching") and not self.versions:
             raise forms.ValidationError("Select some comments first.")
         return data

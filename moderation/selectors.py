@@ -14,8 +14,8 @@ from django.utils.functional import cached_property
 from articles.models import Article, Comment
 
 from . import rollup
-from .forms import QueueFilterForm
 from .models import FirstDecision, ModerationEvent
+from .tabs import TAB_NAMES, status_of
 
 Status = Comment.Status
 PAGE_SIZE = 50
@@ -122,7 +122,7 @@ def day_start(day, days: int = 0) -> datetime:
 
 
 def in_tab(comments: QuerySet[Comment], tab: str) -> QuerySet[Comment]:
-    status = QueueFilterForm.TABS.get(tab)
+    status = status_of(tab)
     return comments.filter(status=status) if status else comments
 
 
@@ -130,26 +130,35 @@ def ordered(comments: QuerySet[Comment], tab: str, order: str) -> QuerySet[Comme
     """Newest or oldest first. Within one status, ordering by status too (a constant)
     makes PostgreSQL walk the comment_queue index instead of filtering a time index."""
     fields = ["created_at", "id"] if order == "oldest" else ["-created_at", "-id"]
-    if QueueFilterForm.TABS.get(tab):
+    if status_of(tab):
         fields.insert(0, "status")
     return comments.order_by(*fields)
 
 
 def tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
-    """Comments per tab in one query, exact up to COUNT_CAP (then COUNT_CAP + 1).
+    """Comments per tab in one query, exact up to COUNT_CAP (then COUNT_CAP + 1)."""
+    return tab_counts_and_newest_id(comments)[0]
+
+
+def tab_counts_and_newest_id(comments: QuerySet[Comment]) -> tuple[dict[str, int], int]:
+    """Comments per tab, and the newest comment id on the site, in one query.
 
     Counting a million rows costs ~200 ms on PostgreSQL; counting until the cap
-    stays fast, and "10,000+" is all a moderator needs from a huge tab.
+    stays fast, and "10,000+" is all a moderator needs from a huge tab. The newest id
+    (one step down the primary key) bounds "all N matching" to what the page showed.
     """
     parts, params = [], []
-    for tab in QueueFilterForm.TABS:
+    for tab in TAB_NAMES:
         capped = in_tab(comments, tab).order_by().values("pk")[: COUNT_CAP + 1]
         sql, tab_params = capped.query.sql_with_params()
         parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {tab}_rows)")  # noqa: S608 - Django's SQL
         params.extend(tab_params)
+    table = connections[comments.db].ops.quote_name(Comment._meta.db_table)
+    parts.append(f"(SELECT MAX(id) FROM {table})")  # noqa: S608 - the table name only
     with connections[comments.db].cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
-        return dict(zip(QueueFilterForm.TABS, cursor.fetchone(), strict=True))
+        *counts, newest_id = cursor.fetchone()
+    return dict(zip(TAB_NAMES, counts, strict=True)), newest_id or 0
 
 
 def exact_tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
@@ -157,7 +166,7 @@ def exact_tab_counts(comments: QuerySet[Comment]) -> dict[str, int]:
     counts = comments.aggregate(
         all=Count("pk"), **{s.value: Count("pk", filter=Q(status=s)) for s in Status}
     )
-    return {tab: counts[tab] for tab in QueueFilterForm.TABS}
+    return {tab: counts[tab] for tab in TAB_NAMES}
 
 
 class CountedPaginator(Paginator):
@@ -173,30 +182,39 @@ class CountedPaginator(Paginator):
 
 
 def queue_page(filters: dict, page_number):
-    """The page of rows to draw, and the counts per tab (two queries)."""
+    """The page of rows to draw, the counts per tab and the newest comment id (two queries)."""
     comments = matching(filters)
-    counts = tab_counts(comments)
+    counts, newest_id = tab_counts_and_newest_id(comments)
     rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
     rows = rows.select_related("article", "parent")
     paginator = CountedPaginator(rows, PAGE_SIZE, count=counts[filters["tab"]])
-    return paginator.get_page(page_number), counts
+    return paginator.get_page(page_number), counts, newest_id
 
 
-def matching_ids(filters: dict, drawn_at: datetime | None = None) -> list[int]:
-    """Ids the filter and tab select now (for "all N matching").
+@dataclass
+class Matching:
+    """What "all N matching" acts on: ids that existed when the page was drawn."""
+
+    ids: list[int]
+    arrived_since: int = 0  # matching now, but newer than the page: left alone
+
+
+def matching_ids(filters: dict, newest_id: int, drawn_at: datetime | None = None) -> Matching:
+    """Ids the filter and tab select now, up to the page's newest comment id.
 
     With `drawn_at`, also the ones decided since the page was drawn that have
     left the tab, so the bulk action can count them as skipped conflicts.
     """
-    comments = matching(filters)
+    comments = matching(filters).filter(pk__lte=newest_id)
     limit = BULK_MATCHING_LIMIT + 1
     ids = list(in_tab(comments, filters["tab"]).values_list("pk", flat=True)[:limit])
-    status = QueueFilterForm.TABS.get(filters["tab"])
+    status = status_of(filters["tab"])
     if drawn_at and status:
         decided = ModerationEvent.objects.filter(created_at__gt=drawn_at).values("comment_id")
         moved = comments.filter(pk__in=decided).exclude(status=status)
         ids += moved.values_list("pk", flat=True)[:limit]
-    return ids
+    newer = in_tab(matching(filters).filter(pk__gt=newest_id), filters["tab"])
+    return Matching(ids, newer.count())
 
 
 @dataclass

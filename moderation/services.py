@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -22,6 +23,9 @@ from articles.services import mark_articles_changed
 
 from . import rollup
 from .models import ModerationEvent
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 Status = Comment.Status
 Reason = Comment.HiddenReason
@@ -43,6 +47,15 @@ class ModerationConflict(Exception):
         super().__init__(describe_change(comment, last_event))
 
 
+class Rule(NamedTuple):
+    """One decision applied to many comments: what is recorded, and the state it leads to."""
+
+    action: str  # ModerationEvent.Action
+    status: str  # Comment.Status after the decision
+    reason: str  # Comment.HiddenReason, "" unless hiding
+    note: str
+
+
 @dataclass
 class BulkResult:
     changed: int = 0
@@ -57,7 +70,7 @@ def describe_change(comment: Comment, event: ModerationEvent | None) -> str:
     return f"{event.get_action_display()} by {event.actor_name} {time_ago(event.created_at)}."
 
 
-def time_ago(moment, now=None) -> str:
+def time_ago(moment: datetime, now: datetime | None = None) -> str:
     """ "just now", "2 minutes ago", "3 days ago": the coarsest unit, like naturaltime."""
     now = now or timezone.now()
     if (now - moment).total_seconds() < 60:
@@ -65,12 +78,14 @@ def time_ago(moment, now=None) -> str:
     return timesince(moment, now, depth=1).replace("\xa0", " ") + " ago"
 
 
-def require(actor, perm: str) -> None:
+def require(actor: User | None, perm: str) -> None:
     if actor is None or not actor.has_perm(perm):
         raise PermissionDenied("You do not have permission to do that.")
 
 
-def approve(comment: Comment, *, actor, note: str = "", expected_version: int | None = None):
+def approve(
+    comment: Comment, *, actor: User, note: str = "", expected_version: int | None = None
+) -> ModerationEvent | None:
     """Show the comment to readers."""
     return decide(comment, actor, Action.APPROVE, Status.APPROVED, "", note, expected_version)
 
@@ -78,22 +93,25 @@ def approve(comment: Comment, *, actor, note: str = "", expected_version: int | 
 def hide(
     comment: Comment,
     *,
-    actor,
+    actor: User,
     reason: str,
     note: str = "",
     expected_version: int | None = None,
-):
+) -> ModerationEvent | None:
     """Hide the comment from readers, for a reason."""
     validate_reason(reason, note)
     return decide(comment, actor, Action.HIDE, Status.HIDDEN, reason, note, expected_version)
 
 
-def restore(comment: Comment, *, actor, note: str = "", expected_version: int | None = None):
+def restore(
+    comment: Comment, *, actor: User, note: str = "", expected_version: int | None = None
+) -> ModerationEvent | None:
     """Send the comment back to the pending queue."""
     return decide(comment, actor, Action.RESTORE, Status.PENDING, "", note, expected_version)
 
 
 def validate_reason(reason: str, note: str) -> None:
+    """The rule for hiding: a moderator's reason, and a note when the reason is "other"."""
     if reason not in MODERATOR_REASONS:
         raise ValidationError(f"Choose a reason for hiding ({reason!r} is not one).")
     if reason == Reason.OTHER and not note.strip():
@@ -101,7 +119,15 @@ def validate_reason(reason: str, note: str) -> None:
 
 
 @transaction.atomic
-def decide(comment, actor, action, status, reason, note, expected_version):
+def decide(
+    comment: Comment,
+    actor: User,
+    action: str,
+    status: str,
+    reason: str,
+    note: str,
+    expected_version: int | None,
+) -> ModerationEvent | None:
     """Lock, check, change, record. Returns the event, or None when nothing changed."""
     require(actor, MODERATE_PERM)
     current = Comment.objects.select_for_update().get(pk=comment.pk)
@@ -143,20 +169,20 @@ def last_event(comment: Comment) -> ModerationEvent | None:
 def bulk_approve(
     comment_ids: Iterable[int],
     *,
-    actor,
+    actor: User,
     note: str = "",
     expected: dict[int, int] | None = None,
     unchanged_since: datetime | None = None,
 ) -> BulkResult:
     """Approve many comments; `expected` maps id -> version the moderator saw."""
-    rule = (Action.APPROVE, Status.APPROVED, "", note)
+    rule = Rule(Action.APPROVE, Status.APPROVED, "", note)
     return bulk_decide(comment_ids, actor, rule, expected, unchanged_since)
 
 
 def bulk_hide(
     comment_ids: Iterable[int],
     *,
-    actor,
+    actor: User,
     reason: str,
     note: str = "",
     expected: dict[int, int] | None = None,
@@ -164,11 +190,17 @@ def bulk_hide(
 ) -> BulkResult:
     """Hide many comments for one reason; skips those changed since the page was drawn."""
     validate_reason(reason, note)
-    rule = (Action.HIDE, Status.HIDDEN, reason, note)
+    rule = Rule(Action.HIDE, Status.HIDDEN, reason, note)
     return bulk_decide(comment_ids, actor, rule, expected, unchanged_since)
 
 
-def bulk_decide(comment_ids, actor, rule, expected, unchanged_since) -> BulkResult:
+def bulk_decide(
+    comment_ids: Iterable[int],
+    actor: User,
+    rule: Rule,
+    expected: dict[int, int] | None,
+    unchanged_since: datetime | None,
+) -> BulkResult:
     """Three queries per 2,000 comments, one event per changed comment.
 
     A comment is skipped as a conflict when its version differs from `expected`
@@ -184,11 +216,11 @@ def bulk_decide(comment_ids, actor, rule, expected, unchanged_since) -> BulkResu
             chunk = ids[start : start + BULK_CHUNK]
             changing = lock_and_sort(chunk, rule, expected, unchanged_since, result)
             if changing:
-                rollup.record_bulk(list(changing), actor.pk, rule[0], rule[2], now)
+                rollup.record_bulk(list(changing), actor.pk, rule.action, rule.reason, now)
                 insert_events(list(changing), actor, rule, now)
                 Comment.objects.filter(pk__in=list(changing)).update(
-                    status=rule[1],
-                    hidden_reason=rule[2],
+                    status=rule.status,
+                    hidden_reason=rule.reason,
                     moderated_at=now,
                     version=F("version") + 1,
                 )
@@ -198,9 +230,15 @@ def bulk_decide(comment_ids, actor, rule, expected, unchanged_since) -> BulkResu
     return result
 
 
-def lock_and_sort(chunk, rule, expected, unchanged_since, result) -> dict[int, int]:
+def lock_and_sort(
+    chunk: list[int],
+    rule: Rule,
+    expected: dict[int, int] | None,
+    unchanged_since: datetime | None,
+    result: BulkResult,
+) -> dict[int, int]:
     """Lock one chunk of rows; count conflicts and no-ops; return {id: article id} to change."""
-    _, status, reason, _ = rule
+    status, reason = rule.status, rule.reason
     rows = (
         Comment.objects.select_for_update()
         .filter(pk__in=chunk)
@@ -218,13 +256,12 @@ def lock_and_sort(chunk, rule, expected, unchanged_since, result) -> dict[int, i
     return changing
 
 
-def insert_events(ids: list[int], actor, rule, now: datetime) -> None:
+def insert_events(ids: list[int], actor: User, rule: Rule, now: datetime) -> None:
     """INSERT … SELECT: the database copies each locked comment's old status into its event.
 
     Building 10,000 ModerationEvent objects for bulk_create costs ~0.5 s of Python.
     Runs before the UPDATE, while `status` is still the old one.
     """
-    action, status, reason, note = rule
     quote = connection.ops.quote_name
     placeholders = ", ".join(["%s"] * len(ids))
     sql = (  # only table names and placeholders are formatted in
@@ -235,15 +272,25 @@ def insert_events(ids: list[int], actor, rule, now: datetime) -> None:
     )
     when = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [actor.pk, action, status, reason, note.strip(), when, *ids])
+        cursor.execute(
+            sql, [actor.pk, rule.action, rule.status, rule.reason, rule.note.strip(), when, *ids]
+        )
 
 
 @transaction.atomic
-def reply(parent: Comment, *, actor, body: str) -> Comment:
-    """Publish a staff reply under `parent`; replying to a pending comment approves it."""
+def reply(
+    parent: Comment, *, actor: User, body: str, expected_version: int | None = None
+) -> Comment:
+    """Publish a staff reply under `parent`; replying to a pending comment approves it.
+
+    With `expected_version`, a parent changed since the page was drawn (hidden, say) is a
+    conflict: nobody replies under a comment that is no longer what they read.
+    """
     require(actor, REPLY_PERM)
     text = clean_reply(body)
     parent = Comment.objects.select_for_update().get(pk=parent.pk)
+    if expected_version is not None and parent.version != expected_version:
+        raise ModerationConflict(parent, last_event(parent))
     if parent.status == Status.PENDING:
         decide(parent, actor, Action.APPROVE, Status.APPROVED, "", "Approved on reply", None)
         parent.refresh_from_db()
@@ -274,12 +321,16 @@ def reply(parent: Comment, *, actor, body: str) -> Comment:
 
 
 @transaction.atomic
-def edit_reply(staff_reply: Comment, *, actor, body: str) -> Comment:
+def edit_reply(
+    staff_reply: Comment, *, actor: User, body: str, expected_version: int | None = None
+) -> Comment:
     """Staff may edit their own replies; the edit is recorded with the old text."""
     require(actor, REPLY_PERM)
     current = Comment.objects.select_for_update().get(pk=staff_reply.pk)
     if not current.is_staff_reply or current.staff_author_id != actor.pk:
         raise PermissionDenied("Only the author of a staff reply can edit it.")
+    if expected_version is not None and current.version != expected_version:
+        raise ModerationConflict(current, last_event(current))
     text = clean_reply(body)
     if text == current.source_body:
         return current

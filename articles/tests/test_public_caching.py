@@ -190,3 +190,43 @@ def test_browsers_get_the_cached_page_gzipped(client, django_assert_num_queries)
         headers={"accept-encoding": "gzip", "if-none-match": zipped.headers["ETag"]},
     )
     assert again.status_code == 304
+
+
+@pytest.mark.parametrize("path", ["article", "index"])
+def test_a_made_up_session_cookie_gets_the_readers_cached_page(client, path):
+    article = make_article()
+    url = article.get_absolute_url() if path == "article" else "/"
+    html_of(Client(), article)  # a reader's copy is now cached
+    client.cookies["sessionid"] = "made-up-by-a-scraper"
+
+    response = client.get(url)
+
+    assert "private" not in response.headers.get("Cache-Control", "")
+    assert "Moderation desk" not in response.content.decode()
+    assert "Cookie" not in response.headers.get("Vary", "")
+    assert not response.cookies
+
+
+def test_a_made_up_session_cookie_costs_one_lookup(client, django_assert_num_queries):
+    article = make_article()
+    html_of(Client(), article)
+    client.cookies["sessionid"] = "made-up-by-a-scraper"
+
+    # 1. the session by its key (none found); 2. the article's version, as for any reader.
+    with django_assert_num_queries(2):
+        response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200 and "ETag" in response.headers
+
+
+def test_an_expired_session_gets_the_readers_page(moderator_client):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    article = make_article()
+    Session.objects.update(expire_date=timezone.now() - timezone.timedelta(seconds=1))
+
+    response = moderator_client.get(article.get_absolute_url())
+
+    assert "public" in response.headers["Cache-Control"]
+    assert "Moderation desk" not in response.content.decode()

@@ -93,3 +93,20 @@ def test_events_are_read_only_and_cannot_be_deleted_in_admin(client, moderator):
     assert delete.status_code == 403
     assert bulk_delete.status_code in (200, 302)
     assert ModerationEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_reply_from_the_admin_under_a_comment_hidden_meanwhile_is_a_conflict(moderator_client):
+    comment = make_comment()
+    page = moderator_client.get(reverse("admin:articles_comment_change", args=[comment.pk]))
+    assert 'value="reply"><input type="hidden" name="version" value="1">' in page.content.decode()
+    other = make_user(groups=["Moderators"], first_name="Fox", last_name="Mulder")
+    services.hide(comment, actor=other, reason="spam")
+
+    response = moderator_client.post(
+        reverse("admin:articles_comment_decide", args=[comment.pk]),
+        {"decision": "reply", "body": "Thanks", "version": 1},
+        follow=True,
+    )
+
+    assert "Not changed: Hidden by Fox Mulder just now." in response.content.decode()
+    assert not Comment.objects.filter(is_staff_reply=True).exists()

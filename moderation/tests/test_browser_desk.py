@@ -70,6 +70,8 @@ def test_keyboard_flow(desk_roles, browser_page, moderator):
     page.keyboard.press("x")
     assert page.locator("[data-desk-selected-count]").inner_text() == "1 selected"
     page.keyboard.press("r")
+    # The reply carries the version the row showed, so a change meanwhile is a conflict.
+    assert page.locator("#desk-reply-form [name=version]").input_value() == str(fourth.version)
     page.keyboard.type("Thanks, we have asked the council.")
     page.keyboard.press("Control+Enter")
     page.wait_for_selector(f"[data-comment-id='{fourth.pk}'].queue-done")

@@ -102,3 +102,71 @@ def test_edit_own_reply_is_recorded(moderator_client, moderator):
     staff_reply.refresh_from_db()
     assert staff_reply.source_body == "First" and staff_reply.edited_at
     assert "Frist" in ModerationEvent.objects.get(action="edit_reply").note
+
+
+def hidden_meanwhile(comment):
+    other = make_user(groups=["Moderators"], first_name="Fox", last_name="Mulder")
+    services.hide(comment, actor=other, reason="spam")
+
+
+def test_reply_under_a_comment_hidden_meanwhile_is_a_conflict_row(moderator_client):
+    comment = make_comment(author_name="Jo")
+    seen = comment.version
+    hidden_meanwhile(comment)
+
+    response = moderator_client.post(
+        reverse("moderation:reply", args=[comment.pk]),
+        {"body": "Thanks", "tab": "pending", "version": seen},
+        **ROW,
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Not changed: someone got there first. Hidden by Fox Mulder just now." in html
+    assert not Comment.objects.filter(is_staff_reply=True).exists()
+
+
+def test_reply_under_a_comment_hidden_meanwhile_is_refused_from_the_comment_page(
+    moderator_client,
+):
+    comment = make_comment(author_name="Jo")
+    page = moderator_client.get(reverse("moderation:comment", args=[comment.pk]))
+    seen = comment.version
+    assert f'name="version" value="{seen}"' in page.content.decode()
+    hidden_meanwhile(comment)
+
+    response = moderator_client.post(
+        reverse("moderation:reply", args=[comment.pk]),
+        {"body": "Thanks", "version": seen},
+        follow=True,
+    )
+
+    assert "Hidden by Fox Mulder just now." in response.content.decode()
+    assert not Comment.objects.filter(is_staff_reply=True).exists()
+
+
+def test_the_queue_rows_reply_link_carries_the_version(moderator_client):
+    comment = make_comment()
+    services.approve(comment, actor=make_user(groups=["Moderators"]))
+    services.restore(comment, actor=make_user(groups=["Moderators"]))
+
+    html = moderator_client.get(reverse("moderation:queue")).content.decode()
+
+    assert 'data-desk-reply-version="3"' in html
+    assert 'name="version" value="" data-desk-reply-version' in html
+
+
+def test_editing_a_reply_changed_meanwhile_is_a_conflict(moderator_client, moderator):
+    staff_reply = services.reply(make_comment(), actor=moderator, body="Frist")
+    seen = staff_reply.version
+    services.edit_reply(staff_reply, actor=moderator, body="First, in another tab")
+
+    response = moderator_client.post(
+        reverse("moderation:edit_reply", args=[staff_reply.pk]),
+        {"body": "First", "version": seen},
+        follow=True,
+    )
+
+    assert "Not changed: someone got there first." in response.content.decode()
+    staff_reply.refresh_from_db()
+    assert staff_reply.source_body == "First, in another tab"

@@ -1,5 +1,6 @@
 """The queue page: tabs, filters, paging, query counts, bulk actions."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -159,6 +160,7 @@ def test_bulk_all_matching_reruns_the_filter_server_side(moderator_client, moder
             "q": "pills",
             "tab": "pending",
             "drawn_at": drawn_at.isoformat(),
+            "newest_id": Comment.objects.latest("pk").pk,
         },
         follow=True,
     )
@@ -178,3 +180,47 @@ def test_bulk_hide_needs_a_reason(moderator_client):
     )
     assert "Choose a reason for hiding." in response.content.decode()
     assert Comment.objects.get().status == "pending"
+
+
+def all_matching_form(response) -> dict:
+    """The hidden fields of the queue page's bulk form, as the browser would send them."""
+    html = response.content.decode()
+    form = re.search(r'<form id="bulk-form".*?</form>', html, re.S).group()
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form))
+    return {**fields, "all_matching": "on"}
+
+
+def test_bulk_all_matching_leaves_alone_comments_that_arrived_since(moderator_client):
+    article = make_article()
+    shown = [make_comment(article, body="<p>buy pills</p>") for _ in range(2)]
+    page = moderator_client.get(reverse("moderation:queue"), {"q": "pills"})
+    arrived = [make_comment(article, body="<p>buy pills now</p>") for _ in range(3)]
+
+    response = moderator_client.post(
+        reverse("moderation:bulk"),
+        {**all_matching_form(page), "decision": "approve"},
+        follow=True,
+    )
+
+    text = response.content.decode()
+    assert "Approved 2 comments." in text
+    assert "Left alone 3 that arrived after your page was drawn" in text
+    assert set(Comment.objects.filter(status="approved").values_list("pk", flat=True)) == {
+        c.pk for c in shown
+    }
+    assert all(
+        c.status == "pending" for c in Comment.objects.filter(pk__in=[c.pk for c in arrived])
+    )
+
+
+def test_bulk_all_matching_without_the_pages_bound_changes_nothing(moderator_client):
+    make_comment(body="<p>buy pills</p>")
+
+    response = moderator_client.post(
+        reverse("moderation:bulk"),
+        {"decision": "approve", "all_matching": "on", "tab": "pending"},
+        follow=True,
+    )
+
+    assert "reload it and choose again" in response.content.decode()
+    assert not Comment.objects.filter(status="approved").exists()

@@ -245,3 +245,15 @@ def test_bulk_of_many_runs_a_few_queries_per_chunk(
         result = services.bulk_approve([c.pk for c in comments], actor=moderator)
     assert result.changed == len(comments)
     assert ModerationEvent.objects.count() == len(comments)
+
+
+def test_reply_checks_the_version_the_moderator_saw(moderator):
+    comment = make_comment()
+    seen = comment.version
+    services.hide(comment, actor=moderator, reason="spam")
+
+    with pytest.raises(services.ModerationConflict, match="Hidden by"):
+        services.reply(comment, actor=moderator, body="Thanks", expected_version=seen)
+
+    assert not Comment.objects.filter(is_staff_reply=True).exists()
+    assert services.reply(comment, actor=moderator, body="Thanks", expected_version=seen + 1)

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 from articles.models import Comment
 
 from .. import services
-from ..forms import DecisionForm, EditReplyForm, HideForm, QueueFilterForm, ReplyForm
+from ..forms import DecisionForm, EditReplyForm, HideForm, ReplyForm, error_text
+from ..tabs import DEFAULT_TAB, status_of
 from .common import back, controls_context, moderator_required, replier_required, wants_row
 
 LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "danger": messages.ERROR}
@@ -40,8 +41,8 @@ def answer(request, comment: Comment, outcome: Outcome):
         messages.add_message(request, LEVELS[outcome.level], outcome.text)
         return back(request)
     comment = Comment.objects.select_related("article", "parent").get(pk=comment.pk)
-    tab = request.POST.get("tab", "pending")
-    status = QueueFilterForm.TABS.get(tab)
+    tab = request.POST.get("tab", DEFAULT_TAB)
+    status = status_of(tab)
     context = {
         "comment": comment,
         "notice": outcome,
@@ -81,8 +82,7 @@ def hide(request, pk):
     comment = get_object_or_404(Comment, pk=pk)
     form = HideForm(request.POST)
     if not form.is_valid():
-        errors = " ".join(e for errs in form.errors.values() for e in errs)
-        return answer(request, comment, Outcome("danger", errors, 400))
+        return answer(request, comment, Outcome("danger", error_text(form), 400))
     version = seen_version(request)
     outcome = attempt(
         lambda: services.hide(
@@ -112,10 +112,12 @@ def reply(request, pk):
     comment = get_object_or_404(Comment, pk=pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        errors = " ".join(e for errs in form.errors.values() for e in errs)
-        return answer(request, comment, Outcome("danger", errors, 400))
+        return answer(request, comment, Outcome("danger", error_text(form), 400))
+    version = seen_version(request)
     outcome = attempt(
-        lambda: services.reply(comment, actor=request.user, body=form.cleaned_data["body"]),
+        lambda: services.reply(
+            comment, actor=request.user, body=form.cleaned_data["body"], expected_version=version
+        ),
         f"Published your reply to {who(comment)}.",
     )
     return answer(request, comment, outcome)
@@ -128,8 +130,17 @@ def edit_reply(request, pk):
     staff_reply = get_object_or_404(Comment, pk=pk, is_staff_reply=True)
     form = EditReplyForm(request.POST)
     if form.is_valid():
-        services.edit_reply(staff_reply, actor=request.user, body=form.cleaned_data["body"])
-        messages.success(request, "Saved your edited reply.")
+        version = seen_version(request)
+        outcome = attempt(
+            lambda: services.edit_reply(
+                staff_reply,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                expected_version=version,
+            ),
+            "Saved your edited reply.",
+        )
+        messages.add_message(request, LEVELS[outcome.level], outcome.text)
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
     return redirect("moderation:comment", pk=staff_reply.parent_id or staff_reply.pk)

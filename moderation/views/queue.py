@@ -10,17 +10,12 @@ from django.views.decorators.http import require_POST, require_safe
 from articles.models import Article
 
 from .. import selectors, services
-from ..forms import BulkForm, HideForm, QueueFilterForm
+from ..forms import BulkForm, HideForm, QueueFilterForm, error_text
+from ..tabs import TABS
 from .common import back, controls_context, moderator_required
 
 FILTER_KEYS = [name for name in QueueFilterForm.base_fields if name != "tab"]
 MORE_FILTERS = ["author", "date_from", "date_to", "source_status", "staff"]
-TAB_LABELS = [
-    ("pending", "Pending"),
-    ("approved", "Approved"),
-    ("hidden", "Hidden"),
-    ("all", "All"),
-]
 
 
 @require_safe
@@ -28,7 +23,7 @@ TAB_LABELS = [
 def queue(request):
     form = QueueFilterForm(request.GET)
     filters = form.filters()
-    page, counts = selectors.queue_page(filters, request.GET.get("page"))
+    page, counts, newest_id = selectors.queue_page(filters, request.GET.get("page"))
     article = None
     if "article" in filters:
         article = Article.objects.filter(pk=filters["article"]).only("title").first()
@@ -44,6 +39,7 @@ def queue(request):
         "dashboard_filters": dashboard_filters(form, filters),
         "more_filters": any(key in filters for key in MORE_FILTERS),
         "drawn_at": timezone.now(),
+        "newest_id": newest_id,
         "reasons": HideForm.base_fields["reason"].choices,
         **controls_context(request),
         "queue": True,
@@ -107,12 +103,12 @@ def tab_links(request, filters: dict, counts: dict) -> list[dict]:
     base = reverse("moderation:queue")
     return [
         {
-            "label": label,
-            "count": counts[tab],
-            "url": f"{base}?{query_string(request, drop=('page',), tab=tab)}",
-            "active": tab == filters["tab"],
+            "label": tab.label,
+            "count": counts[tab.name],
+            "url": f"{base}?{query_string(request, drop=('page',), tab=tab.name)}",
+            "active": tab.name == filters["tab"],
         }
-        for tab, label in TAB_LABELS
+        for tab in TABS
     ]
 
 
@@ -122,12 +118,14 @@ def bulk(request):
     """Approve or hide the selected rows, or every comment the filter matches now."""
     form = BulkForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, error_text(form))
         return back(request)
     data = form.cleaned_data
+    arrived_since = 0
     if data["all_matching"]:
         filters = QueueFilterForm(request.POST).filters()
-        ids, expected = selectors.matching_ids(filters, data["drawn_at"]), None
+        selection = selectors.matching_ids(filters, data["newest_id"], data["drawn_at"])
+        ids, expected, arrived_since = selection.ids, None, selection.arrived_since
         if len(ids) > selectors.BULK_MATCHING_LIMIT:
             limit = selectors.BULK_MATCHING_LIMIT
             messages.error(request, f"More than {limit:,} comments match: narrow the filter.")
@@ -135,7 +133,7 @@ def bulk(request):
     else:
         ids, expected = list(form.versions), form.versions
     result = run_bulk(request.user, data, ids, expected)
-    messages.add_message(request, *bulk_message(data["decision"], result))
+    messages.add_message(request, *bulk_message(data["decision"], result, arrived_since))
     return back(request)
 
 
@@ -155,7 +153,9 @@ def run_bulk(actor, data: dict, ids: list[int], expected) -> services.BulkResult
     )
 
 
-def bulk_message(decision: str, result: services.BulkResult) -> tuple[int, str]:
+def bulk_message(
+    decision: str, result: services.BulkResult, arrived_since: int = 0
+) -> tuple[int, str]:
     verb = "Approved" if decision == "approve" else "Hid"
     parts = [f"{verb} {result.changed} comment{'s' if result.changed != 1 else ''}."]
     if result.unchanged:
@@ -164,5 +164,9 @@ def bulk_message(decision: str, result: services.BulkResult) -> tuple[int, str]:
         parts.append(
             f"Skipped {result.conflicts} that changed since your page was drawn; look again."
         )
-    level = messages.WARNING if result.conflicts else messages.SUCCESS
+    if arrived_since:
+        parts.append(
+            f"Left alone {arrived_since} that arrived after your page was drawn; look again."
+        )
+    level = messages.WARNING if result.conflicts or arrived_since else messages.SUCCESS
     return level, " ".join(parts)

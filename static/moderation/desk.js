@@ -140,6 +140,8 @@
     const form = document.getElementById("desk-reply-form");
     if (!link || !form) return;
     form.action = link.dataset.deskReply;
+    // The version this row showed: a comment changed meanwhile makes the reply a conflict.
+    form.querySelector("[data-desk-reply-version]").value = link.dataset.deskReplyVersion;
     link.closest(".d-flex").after(form);
     link.hidden = true;
     form.querySelector("textarea").focus();

@@ -1,11 +1,13 @@
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 DEFAULT_USERNAME = "demo"
+DEFAULT_PASSWORD = "moderato-demo-2026"  # noqa: S105 - printed in the README, local use only
 
 
 class Command(BaseCommand):
@@ -16,9 +18,14 @@ class Command(BaseCommand):
         parser.add_argument("--username", default=DEFAULT_USERNAME)
 
     def handle(self, *args, seed, username, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "setup_demo only runs with DEBUG on: it makes an account whose password is "
+                "public. Create real accounts with `manage.py createsuperuser`."
+            )
         if seed:
             call_command("import_articles", *seed, verbosity=options["verbosity"])
-        password = os.environ.get("DEMO_PASSWORD", "moderato-demo-2026")
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
         user, _ = get_user_model().objects.get_or_create(
             username=username, defaults={"first_name": "Demo", "last_name": "Moderator"}
         )
