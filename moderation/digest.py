@@ -18,10 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from . import dashboard
-from .models import QueueAlert
+from .models import SentEmail
 
 MODERATORS_GROUP = "Moderators"
 QUEUE_AGE_ALERT = "queue-age"
+DAILY_DIGEST = "daily-digest"
 
 
 @dataclass
@@ -92,9 +93,34 @@ def digest_messages(digest: Digest) -> list[EmailMultiAlternatives]:
 
 
 def send_digest(now: datetime | None = None) -> int:
-    """Email the digest to every Moderator who wants it; returns how many were sent."""
+    """Email the digest to every Moderator who wants it now; returns how many were sent."""
     messages = digest_messages(build_digest(now))
-    return get_connection().send_messages(messages) or 0 if messages else 0
+    if not messages:
+        return 0
+    return get_connection().send_messages(messages) or 0
+
+
+def send_digest_if_due(now: datetime | None = None) -> int | None:
+    """Send today's digest once, from `DIGEST_HOUR` (local time) on: for an hourly schedule.
+
+    Returns None when it was not due (too early, or already sent today by any process).
+    """
+    now = now or timezone.now()
+    if timezone.localtime(now).hour < settings.DIGEST_HOUR:
+        return None
+    with transaction.atomic():
+        state = locked_state(DAILY_DIGEST)
+        if state.last_sent_at and timezone.localdate(state.last_sent_at) == timezone.localdate(now):
+            return None
+        state.last_sent_at = now
+        state.save(update_fields=["last_sent_at"])
+        return send_digest(now)
+
+
+def locked_state(name: str) -> SentEmail:
+    """The row saying when `name` was last sent, locked until the transaction ends."""
+    SentEmail.objects.get_or_create(name=name)
+    return SentEmail.objects.select_for_update().get(name=name)
 
 
 def alert_due(oldest: datetime | None, now: datetime) -> bool:
@@ -114,7 +140,7 @@ def send_queue_alert(now: datetime | None = None, *, dry_run: bool = False) -> l
     if not alert_due(queue.oldest, now):
         return []
     with transaction.atomic():
-        state, _ = QueueAlert.objects.select_for_update().get_or_create(name=QUEUE_AGE_ALERT)
+        state = locked_state(QUEUE_AGE_ALERT)
         every = timedelta(minutes=settings.QUEUE_ALERT_EVERY_MINUTES)
         if state.last_sent_at and now - state.last_sent_at < every:
             return []

@@ -133,8 +133,9 @@ class FirstDecision(models.Model):
         return f"comment {self.comment_id} decided after {self.waited_seconds} s"
 
 
-class QueueAlert(models.Model):
-    """When the queue-age alert was last sent: shared by every app process and worker."""
+class SentEmail(models.Model):
+    """When a mail that must not repeat too often (the queue alert, the daily digest) was last
+    sent: a row every app process and worker locks and reads, never process memory."""
 
     name = models.CharField(max_length=40, unique=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)

@@ -217,6 +217,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # Alert when the oldest pending comment has waited this long; at most once per the other.
 QUEUE_ALERT_AGE_MINUTES = env_int("QUEUE_ALERT_AGE_MINUTES", 240)
 QUEUE_ALERT_EVERY_MINUTES = env_int("QUEUE_ALERT_EVERY_MINUTES", 240)
+# The daily digest goes out once a day from this hour on (local time, 0-23) when sent by
+# `send_digest --if-due` or the scheduled job.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.tests.factory import make_comment, make_user
 from moderation import digest, services
-from moderation.models import DeskEmailSettings, QueueAlert
+from moderation.models import DeskEmailSettings, SentEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def test_queue_alert_is_sent_once_per_period(team, settings):
     assert (len(first), len(again), len(later)) == (2, 0, 2)
     assert len(mail.outbox) == 4
     assert "has waited 1 h 30 min (the alert is set to 60 minutes)" in mail.outbox[0].body
-    assert QueueAlert.objects.get().last_sent_at == now + timedelta(minutes=241)
+    assert SentEmail.objects.get().last_sent_at == now + timedelta(minutes=241)
 
 
 def test_queue_alert_dry_run_sends_and_records_nothing(team, settings):
@@ -110,7 +110,7 @@ def test_queue_alert_dry_run_sends_and_records_nothing(team, settings):
     call_command("send_queue_alert", "--dry-run")
 
     assert mail.outbox == []
-    assert QueueAlert.objects.get().last_sent_at is None
+    assert SentEmail.objects.get().last_sent_at is None
     assert digest.send_queue_alert() != []  # the real run still sends
 
 
@@ -134,3 +134,30 @@ def test_send_digest_dry_run_prints_and_sends_nothing(team, capsys):
     assert "Would send to: dana@example.com, fox@example.com" in out
     assert "Pending queue now: 1 comment" in out
     assert mail.outbox == []
+
+
+def test_digest_if_due_goes_once_a_day_from_the_set_hour(team, settings):
+    settings.DIGEST_HOUR = 7
+    day = timezone.localtime().replace(hour=6, minute=30, second=0, microsecond=0)
+
+    too_early = digest.send_digest_if_due(day)
+    at_seven = digest.send_digest_if_due(day.replace(hour=7, minute=5))
+    again_at_eight = digest.send_digest_if_due(day.replace(hour=8))
+    next_morning = digest.send_digest_if_due(day.replace(hour=7) + timedelta(days=1))
+
+    assert (too_early, at_seven, again_at_eight, next_morning) == (None, 2, None, 2)
+    assert len(mail.outbox) == 4
+    assert SentEmail.objects.get(name="daily-digest").last_sent_at == day.replace(
+        hour=7
+    ) + timedelta(days=1)
+
+
+def test_send_digest_command_if_due_says_when_it_is_not(team, capsys, settings):
+    settings.DIGEST_HOUR = 0
+    call_command("send_digest", "--if-due")
+    call_command("send_digest", "--if-due")
+
+    out = capsys.readouterr().out
+    assert "Sent the digest to 2 moderators." in out
+    assert "Not due: too early today, or today's digest has gone out." in out
+    assert len(mail.outbox) == 2

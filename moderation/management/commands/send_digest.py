@@ -12,8 +12,14 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Print the plain-text digest; send nothing."
         )
+        parser.add_argument(
+            "--if-due",
+            action="store_true",
+            help="Send only if today's digest has not gone out yet and it is DIGEST_HOUR or "
+            "later (run it hourly from cron).",
+        )
 
-    def handle(self, *args, dry_run=False, **options):
+    def handle(self, *args, dry_run=False, if_due=False, **options):
         if dry_run:
             built = digest.build_digest()
             messages = digest.digest_messages(built)
@@ -21,5 +27,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Would send to: {to}\n")
             self.stdout.write(messages[0].body if messages else "(no recipients)")
             return
-        sent = digest.send_digest()
+        sent = digest.send_digest_if_due() if if_due else digest.send_digest()
+        if sent is None:
+            self.stdout.write("Not due: too early today, or today's digest has gone out.")
+            return
         self.stdout.write(f"Sent the digest to {sent} moderator{'s' if sent != 1 else ''}.")
