@@ -59,6 +59,7 @@ def test_dashboard_draws_charts_under_csp_and_links_into_the_queue(
     assert f'data-comment-id="{waiting.pk}"' in page.content()
     assert page.locator("[data-comment-id]").count() == 1
     assert "Waiting longer than 24 h" in page.locator("[data-dashboard-filters]").inner_text()
+    page.screenshot(path=str(ARTIFACTS / "dashboard-link-into-queue.png"), full_page=True)
 
     page.go_back()
     spam_count = page.locator("[data-figure=decisions] tfoot a[href*='decided_reason=spam']")
