@@ -78,6 +78,17 @@ def test_shows_the_queue_and_links_each_number_to_the_queue(moderator_client, mo
     assert "<script>" not in html and "style=" not in html  # nothing a strict CSP blocks
 
 
+def test_editors_see_the_numbers_without_links_into_the_queue(client, editor, moderator):
+    make_comment()
+    services.approve(make_comment(), actor=moderator)
+    client.force_login(editor)
+
+    html = client.get(URL).content.decode()
+
+    assert "<dt>Waiting</dt><dd>1</dd>" in html
+    assert 'href="/moderation/?' not in html
+
+
 def test_period_comes_from_the_url_and_falls_back_to_a_week(moderator_client):
     assert moderator_client.get(URL + "?days=30").context["data"].period.days == 30
     assert moderator_client.get(URL + "?days=5").context["data"].period.days == 7

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .. import dashboard as figures
+from .. import services
 from ..models import ModerationEvent
 
 DASHBOARD_PERM = "moderation.view_dashboard"
@@ -40,6 +41,8 @@ def dashboard(request):
         "reasons_used": [(r.value, r.label) for r in reasons_used],
         "imports": [day for day in data.imports if day.runs],
         "chart_data": chart_data(data),
+        # Editors see the figures; only those who may moderate can open the queue.
+        "can_open_queue": request.user.has_perm(services.MODERATE_PERM),
     }
     return render(request, "moderation/dashboard.html", context)
 
