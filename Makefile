@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint format bench check clean
+.PHONY: setup run test lint format bench check lighthouse clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,7 @@ run: setup
 
 test: setup
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-java.sh
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: setup
@@ -45,6 +46,11 @@ check: setup
 
 bench: setup
 	$(PY) -m bench
+
+# Lighthouse on Debian's Chromium against gunicorn with demo data (slow; not part of `test`).
+lighthouse: setup
+	bash scripts/ensure-chromium.sh
+	$(PY) scripts/lighthouse.py
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

@@ -1,7 +1,8 @@
 from django.contrib import admin
+from django.utils import timezone
 
 from .models import Article, Comment, ImportRun
-from .services import mark_articles_changed
+from .services import mark_articles_changed, mark_revised
 
 
 class CommentInline(admin.TabularInline):
@@ -26,11 +27,14 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ("source",)
     search_fields = ("title", "deck", "external_id", "source_url")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("source", "external_id", "created_at", "updated_at")
+    readonly_fields = ("source", "external_id", "created_at", "revised_at", "updated_at")
     date_hierarchy = "published_at"
     inlines = [CommentInline]
 
     def save_model(self, request, obj, form, change):
+        if change:
+            # Feeds date an entry by its own last edit, not by its comments.
+            mark_revised(obj, form.changed_data, at=timezone.now())
         super().save_model(request, obj, form, change)
         # Readers' cached copy and ETag follow updated_at.
         mark_articles_changed([obj.pk])

@@ -138,6 +138,7 @@ def article_data(
         "image_credit": article.image_credit,
         "source_url": article.source_url,
         "published_at": iso(article.published_at),
+        "language": article.language,
         "comments": [comment_data(row, ids) for row in thread_order(comments)],
     }
     counts.articles += 1

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +14,8 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def newest_first(self):
-        return self.order_by(models.F("published_at").desc(nulls_last=True), "-id")
+        """Newest publication first; an undated article sorts by when it was imported."""
+        return self.order_by(Coalesce("published_at", "created_at").desc(), "-id")
 
 
 class Article(models.Model):
@@ -24,6 +26,14 @@ class Article(models.Model):
     image_credit = models.CharField(max_length=500, blank=True)
     source_url = models.URLField(max_length=1000, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Empty: never changed since publication. Feeds show it as the entry's last update
+    # (updated_at also moves with every comment, which is not news to a feed reader).
+    revised_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last change of the article's own content."
+    )
+    language = models.CharField(
+        max_length=35, blank=True, help_text="BCP 47 tag such as “de” or “pt-BR”, when known."
+    )
     # How an import recognises this article again.
     source = models.CharField(max_length=40, blank=True, help_text="Format it came from.")
     external_id = models.CharField(max_length=500, blank=True)
@@ -44,13 +54,29 @@ class Article(models.Model):
                 name="article_unique_source_external_id",
             )
         ]
-        indexes = [models.Index(fields=["-published_at", "-id"], name="article_newest")]
+        indexes = [
+            models.Index(
+                Coalesce("published_at", "created_at").desc(),
+                models.F("id").desc(),
+                name="article_newest_dated",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    @property
+    def dated_at(self):
+        """When readers should think the article appeared: published, else imported."""
+        return self.published_at or self.created_at
+
+    @property
+    def content_updated_at(self):
+        """The article's own last change (never a comment's)."""
+        return self.revised_at or self.dated_at
 
 
 class CommentQuerySet(models.QuerySet):

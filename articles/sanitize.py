@@ -30,18 +30,23 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 ODD_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]")
 ZERO_WIDTH = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
 BLANK_LINES = re.compile(r"\n\s*\n")
+# An <a> start tag as nh3 writes it (attribute values always double-quoted), with no href.
+LINK_WITHOUT_HREF = re.compile(r'<a((?:\s+(?!href=)[\w:-]+="[^"]*")*)\s*>(.*?)</a>', re.DOTALL)
 
 
 def sanitize_html(markup: str, *, tags: set[str] = COMMENT_TAGS) -> str:
     """Keep only the allow-listed tags; links get rel="nofollow ugc" and safe schemes."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         markup,
         tags=tags,
         attributes={"a": {"href", "title"}},
         url_schemes=ALLOWED_SCHEMES,
         link_rel="nofollow ugc",
         strip_comments=True,
-    ).strip()
+    )
+    # A link whose href had a refused scheme is left bare, which is not valid with rel:
+    # keep its text only.
+    return LINK_WITHOUT_HREF.sub(r"\2", cleaned).strip()
 
 
 def sanitize_article_html(markup: str) -> str:

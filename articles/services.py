@@ -1,6 +1,8 @@
 """Article-level rules shared by importers, admin and the moderation app."""
 
+import re
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -8,6 +10,10 @@ from django.utils.text import slugify
 from .models import Article
 
 SLUG_MAX = Article._meta.get_field("slug").max_length
+# What readers see of the article itself; a change to one of these is a revision.
+CONTENT_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at")
+# A BCP 47 language tag as sources write it ("en", "en-US", "zh_TW", "pt-br").
+LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
@@ -31,3 +37,23 @@ def mark_articles_changed(article_ids: Iterable[int]) -> None:
     ids = sorted(set(article_ids))
     if ids:
         Article.objects.filter(pk__in=ids).update(updated_at=timezone.now())
+
+
+def mark_revised(article: Article, changed: Iterable[str], *, at: datetime) -> list[str]:
+    """Stamp `revised_at` when a changed field is content; returns the fields to save."""
+    changed = list(changed)
+    if set(changed) & set(CONTENT_FIELDS):
+        article.revised_at = at
+        return [*changed, "revised_at"]
+    return changed
+
+
+def language_tag(value: str) -> str:
+    """A source's language as an HTML `lang` value ("en_US" -> "en-US"); empty when unusable."""
+    tag = (value or "").strip().replace("_", "-").lower()
+    if not LANGUAGE_TAG.match(tag):
+        return ""
+    primary, *rest = tag.split("-")
+    # Region subtags are upper case by convention ("pt-BR"), scripts title case ("zh-Hant").
+    rest = [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p for p in rest]
+    return "-".join([primary, *rest])[:35]

@@ -5,21 +5,22 @@ from importlib import import_module
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from .caching import cached_page
+from .compression import compressed_and_conditional
 from .models import Article
+from .previews import describe, share_image
 from .threads import public_threads
 
 ARTICLES_PER_PAGE = 20
-DESCRIPTION_CHARS = 200
+FAVICON = "img/favicon.ico"
 ROBOTS_DISALLOW = ["/admin/", "/moderation/", "/accounts/"]
 
 
@@ -51,14 +52,22 @@ def render_public(request, template: str, context: dict) -> HttpResponse:
 
 
 @require_safe
+@compressed_and_conditional
 def index(request):
     articles = (
         Article.objects.with_public_counts()
         .newest_first()
-        .only("title", "slug", "deck", "published_at")
+        .only("title", "slug", "deck", "published_at", "language")
     )
     page = Paginator(articles, ARTICLES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "canonical_url": request.build_absolute_uri(reverse("articles:index"))}
+    # Each page of the list is its own page to search engines; page 1 has no parameter.
+    canonical = reverse("articles:index") + (f"?page={page.number}" if page.number > 1 else "")
+    context = {
+        "page": page,
+        "canonical_url": request.build_absolute_uri(canonical),
+        "description": settings.SITE_DESCRIPTION,
+        "share_image": share_image(request),
+    }
     return render_public(request, "articles/index.html", context)
 
 
@@ -85,14 +94,18 @@ def detail_context(request, article: Article) -> dict:
         "threads": threads,
         "comment_count": shown,
         "description": describe(article),
+        "share_image": share_image(request),
         "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
     }
 
 
-def describe(article: Article) -> str:
-    """The meta/Open Graph description: the deck, else the start of the body."""
-    text = " ".join((article.deck or strip_tags(article.body)).split())
-    return Truncator(text).chars(DESCRIPTION_CHARS)
+@require_safe
+def favicon(request):
+    """Tools that ignore the page's icon link ask for /favicon.ico: send them to the icon."""
+    response = HttpResponseRedirect(static(FAVICON))
+    # Not permanent: the static name carries a content hash that changes with the icon.
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 @require_safe

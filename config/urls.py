@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.compression import compressed_and_conditional
 from articles.sitemaps import SITEMAPS
-from articles.views import robots_txt
+from articles.views import favicon, robots_txt
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -24,7 +25,13 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("moderation/", include("moderation.urls")),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        compressed_and_conditional(sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", robots_txt, name="robots"),
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("articles.urls")),
 ]

@@ -29,7 +29,8 @@ Record = ArticleRecord | CommentRecord
 STR, OPT_STR, LIST, BOOL = (str,), (str, type(None)), (list,), (bool,)
 ARTICLE_FIELDS = {
     "id": STR, "title": STR, "slug": STR, "deck": STR, "body": STR, "image_credit": STR,
-    "source_url": STR, "published_at": OPT_STR, "comments": LIST, "events": LIST,
+    "source_url": STR, "published_at": OPT_STR, "language": STR, "comments": LIST,
+    "events": LIST,
 }  # fmt: skip
 COMMENT_FIELDS = {
     "id": STR, "parent_id": OPT_STR, "author_name": STR, "author_email": STR,
@@ -150,6 +151,7 @@ def parse_moderato(data: dict[str, Any], ctx: ParseContext) -> Iterator[Record]:
             body=article.get("body", ""),
             image_credit=article.get("image_credit", ""),
             published_at=date(article.get("published_at"), f"{path}.published_at"),
+            language=article.get("language", ""),
         )
         for number, comment in enumerate(article.get("comments", [])):
             yield moderato_comment(comment, key, f"{path}.comments[{number}]", ctx)

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ..models import Article, Comment
 from ..sanitize import safe_url, sanitize_article_html
-from ..services import SLUG_MAX, mark_articles_changed, unique_slug
+from ..services import SLUG_MAX, language_tag, mark_articles_changed, mark_revised, unique_slug
 from .bulk import NewRows, RowInserter, comment_ids_by_key
 from .comment_rows import INSERT_COLUMNS, CommentRows
 from .records import ArticleRecord, CommentRecord
@@ -27,7 +27,7 @@ BATCH_SIZE = 2000
 ARTICLES_NEED_COMMENTS = {"disqus", "wxr"}
 MAX_LISTED = 20  # keys named in one warning before "and N more"
 
-ARTICLE_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at")
+ARTICLE_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at", "language")
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 
@@ -133,6 +133,7 @@ class Loader:
             "image_credit": record.image_credit.strip()[:500],
             "source_url": safe_url(record.source_url)[:1000],
             "published_at": record.published_at,
+            "language": language_tag(record.language),
         }
         source = record.source or self.source
         external_id = record.external_id or record.key
@@ -151,7 +152,7 @@ class Loader:
         if changed:
             for name in changed:
                 setattr(article, name, values[name])
-            article.save(update_fields=changed)
+            article.save(update_fields=mark_revised(article, changed, at=self.now))
             self.report.articles_updated += 1
             self.changed_articles.add(article.pk)
         else:

@@ -41,6 +41,7 @@ class ArticleRecord:
     body: str = ""  # HTML (sanitised by the loader)
     image_credit: str = ""
     published_at: datetime | None = None
+    language: str = ""  # as the source writes it ("en-US"); the loader normalises it
     line: int | None = None  # where it starts in the file, for messages
 
 

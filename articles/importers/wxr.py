@@ -7,6 +7,7 @@
       </item>
     </channel></rss>
 
+The channel's <language> (e.g. "en-US") applies to every item and its comments.
 Every item, whatever its post_type, is yielded as an article (the loader drops
 those that get no comments). Comment ids are WordPress's own.
 """
@@ -63,7 +64,11 @@ def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | Comme
     """Yield each item of a WXR file as an article followed by its comments."""
     article_keys: set[str] = set()
     comment_keys: set[str] = set()
-    for event, elem, line in iter_records(stream, lambda tag: tag == "item"):
+    language = ""  # the channel's <language>, which comes before its items
+    for event, elem, line in iter_records(stream, lambda tag: tag in ("item", "language")):
+        if event == RECORD and elem.tag == "language":
+            language = text_of(elem)
+            continue
         if event != RECORD:
             if elem.tag != "rss":
                 raise ImportFormatError(
@@ -73,6 +78,7 @@ def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | Comme
                 )
             continue
         article = article_record(item_fields(elem), line, ctx)
+        article.language = language
         if article.key in article_keys:
             # WordPress post ids are site-wide: a repeated item is the same post again.
             ctx.warn(f"item {article.key} appears again; its comments join the first one", line)

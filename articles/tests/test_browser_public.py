@@ -1,12 +1,11 @@
 """The article page in headless Chromium: axe finds nothing, CSP blocks nothing, it looks right."""
 
+import re
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
-from articles.models import Comment
-from articles.tests.factory import make_article, make_comment, make_user
+from articles.tests.factory import discussed_article
 
 pytestmark = [
     pytest.mark.browser,
@@ -15,54 +14,7 @@ pytestmark = [
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
-TEXT = "Mobile Internet is coming, with one large caveat: only visitors may use it. " * 3
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-
-
-def discussed_article():
-    article = make_article(
-        title="North Korea opens the door to mobile Internet, for foreigners",
-        deck="The scheme gives 3G connectivity to tourists “no later than March 1.”",
-        body="".join(f"<p>Paragraph {n}: {TEXT}</p>" for n in range(1, 4)),
-        image_credit="Image by Flickr user (stephan)",
-        source_url="https://example.com/story",
-    )
-    staffer = make_user(first_name="Dana", last_name="Scully")
-    first = make_comment(
-        article,
-        author_name="Gabriel",
-        status="approved",
-        body="<p>Good news for travelling. <em>Small steps</em>.</p>",
-    )
-    gone = make_comment(article, parent=first, status="hidden", hidden_reason="abuse")
-    parent = make_comment(article, parent=gone, author_name="Jordan", status="approved")
-    make_comment(
-        article,
-        parent=parent,
-        status="approved",
-        is_staff_reply=True,
-        staff_author=staffer,
-        author_name="Dana Scully",
-        body="<p>Thanks, we will follow this story.</p>",
-    )
-    for depth in range(6):
-        parent = make_comment(
-            article,
-            parent=parent,
-            author_name=f"Reader{depth}",
-            status="approved",
-            body=f"<p>Going deeper, level {depth}.</p>",
-        )
-    make_comment(article, author_name="Pat", status="pending", body="<p>PENDING</p>")
-    make_comment(
-        article,
-        author_name="Lee",
-        status="approved",
-        created_at=timezone.now(),
-        body="<p>A second thread.</p>",
-    )
-    assert Comment.objects.filter(article=article).count() == 12
-    return article
 
 
 @pytest.fixture
@@ -74,15 +26,39 @@ def axe_page(chromium, live_server):
     context.close()
 
 
+def axe_violations(page, url: str) -> list:
+    page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+
+
 def test_article_page_has_no_axe_violations(axe_page):
     article = discussed_article()
     for name, (width, height) in WIDTHS.items():
         axe_page.set_viewport_size({"width": width, "height": height})
-        axe_page.goto(article.get_absolute_url())
-        axe_page.add_script_tag(path=str(AXE))
-        result = axe_page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
-        assert violations == [], f"{name}: {violations}"
+        assert axe_violations(axe_page, article.get_absolute_url()) == [], name
+
+
+def test_index_and_login_have_no_axe_violations(axe_page):
+    discussed_article()
+    for url in ("/", "/accounts/login/"):
+        assert axe_violations(axe_page, url) == [], url
+
+
+def test_screen_readers_can_move_comment_by_comment(browser_page):
+    article = discussed_article()
+    page = browser_page
+    page.goto(article.get_absolute_url())
+
+    # Chromium's accessibility tree: each comment an article named by author and time (the
+    # heading's block boundary puts a space before the comma, which screen readers skip).
+    staff = page.get_by_role("article", name=re.compile(r"^Dana Scully ?, Staff ?, \d+ \w+ \d{4}"))
+    first = page.get_by_role("article", name=re.compile(r"^Gabriel ?, \d+ \w+ \d{4}, \d\d:\d\d"))
+
+    assert page.get_by_role("article").count() == 11  # the story and its ten visible comments
+    assert staff.count() == 1 and first.count() == 1
+    assert page.get_by_role("heading", level=3).count() == 10
 
 
 def test_article_page_under_csp_at_phone_and_desktop_widths(browser_page):

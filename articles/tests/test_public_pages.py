@@ -105,7 +105,7 @@ def test_staff_reply_is_threaded_and_marked(client):
 
     reply = re.search(r'<li class="comment comment-staff".*?</li>', html, re.S).group()
     assert '<span class="badge staff-badge">Staff</span>' in reply
-    assert '<span class="comment-author">Dana Scully</span>' in reply
+    assert '<h3 class="comment-author">Dana Scully</h3>' in reply
     assert html.index("Question?") < html.index("Answer.")
     assert "comment-replies" in html
 
@@ -123,7 +123,7 @@ def test_staff_reply_shows_the_staff_members_current_name(client):
         author_name="fmulder",
     )
 
-    assert '<span class="comment-author">Fox Mulder</span>' in page(client, article)
+    assert '<h3 class="comment-author">Fox Mulder</h3>' in page(client, article)
 
 
 def test_pending_parent_takes_its_approved_replies_with_it(client):

@@ -44,7 +44,7 @@ def test_atom_feed_lists_newest_articles(client):
     feed = ElementTree.fromstring(response.content)
     entries = feed.findall(f"{ATOM}entry")
     assert [e.findtext(f"{ATOM}title") for e in entries] == ["Newer", "Older"]
-    assert entries[0].findtext(f"{ATOM}summary") == "Deck <i>"
+    assert entries[0].findtext(f"{ATOM}summary") == "Deck &lt;i&gt;"  # text, as HTML
 
 
 def test_rss_feed_links_to_article_pages(client):

@@ -132,7 +132,7 @@ else:
 # bounds memory and changes nobody records (e.g. a staff member's name). Bump the version
 # when a deploy changes how pages look.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400)
-PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "1")
+PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "2")  # 2: share tags, named comments
 
 # Sessions live in the database (or the shared cache), never in process memory,
 # so any app process behind the load balancer can serve any request.
@@ -168,6 +168,12 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "moderation:queue"
 LOGOUT_REDIRECT_URL = "articles:index"
+
+# What link previews, feeds and search results say about the site as a whole.
+SITE_NAME = os.environ.get("SITE_NAME", "Moderato")
+SITE_DESCRIPTION = os.environ.get(
+    "SITE_DESCRIPTION", "The newest articles and their reader discussions."
+)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")

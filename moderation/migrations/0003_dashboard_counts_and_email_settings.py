@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_comment_pending_by_article_index"),
+        ("articles", "0005_comment_pending_by_article_index"),
         ("moderation", "0002_groups"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
