@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils import timezone
 
-from .models import Article, Comment, ImportRun
+from .models import Article, Comment, ImportRun, StaffAlias
 from .services import mark_articles_changed, mark_revised
 
 
@@ -42,8 +42,17 @@ class ArticleAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
-    list_display = ("started_at", "file_name", "format", "origin", "user", "succeeded")
-    list_filter = ("format", "origin", "succeeded")
+    list_display = (
+        "started_at",
+        "file_name",
+        "format",
+        "origin",
+        "user",
+        "succeeded",
+        "source_statuses",
+        "statuses_decided_by",
+    )
+    list_filter = ("format", "origin", "succeeded", "source_statuses")
     search_fields = ("file_name",)
     readonly_fields = [f.name for f in ImportRun._meta.fields]
 
@@ -52,3 +61,18 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StaffAlias)
+class StaffAliasAdmin(admin.ModelAdmin):
+    """The only way an imported staff reply's name links to a user other than the importer."""
+
+    list_display = ("name", "user", "created_by", "created_at")
+    search_fields = ("name", "user__username")
+    raw_id_fields = ("user",)
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user  # recorded: who vouched for this mapping
+        super().save_model(request, obj, form, change)

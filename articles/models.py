@@ -5,6 +5,9 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+# How readers see a staff member with no name on their account (never the login name).
+STAFF_DISPLAY_NAME = "Newsroom staff"
+
 
 class ArticleQuerySet(models.QuerySet):
     def with_public_counts(self):
@@ -41,6 +44,9 @@ class Article(models.Model):
     # Bumped whenever the article or any of its comments changes: the public
     # page's cache key and ETag derive from it.
     updated_at = models.DateTimeField(default=timezone.now)
+    # Each field as the last import wrote it. A field that differs from it was
+    # changed here (in the admin): a re-import leaves it alone.
+    imported_values = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -147,6 +153,13 @@ class Comment(models.Model):
     # version cannot silently overwrite each other.
     version = models.PositiveIntegerField(default=1)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # The reader-facing text before the source rewrote a comment a person had
+    # approved (the comment went back to pending); the desk shows the change.
+    previous_body = models.TextField(blank=True, db_default="")
+    # The source deleted this comment after a person approved it: the desk flags it.
+    removed_at_source = models.BooleanField(default=False, db_default=False)
+    # What sanitising took out of the source's markup ("script, onerror").
+    sanitised_away = models.CharField(max_length=300, blank=True, db_default="")
 
     objects = CommentQuerySet.as_manager()
 
@@ -189,6 +202,14 @@ class ImportRun(models.Model):
         WEB = "web", "Web upload"
         COMMAND = "command", "Command line"
 
+    class SourceStatuses(models.TextChoices):
+        """What became of the statuses and decision times the file carried."""
+
+        KEPT = "kept", "Kept"  # the importer may moderate, or the command line
+        HELD = "held", "Held for a moderator"  # every new comment came in pending
+        ACCEPTED = "accepted", "Accepted by a moderator"
+        NONE = "", "None in the file"
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
@@ -201,6 +222,20 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict)
     warnings = models.JSONField(default=list)
     error = models.TextField(blank=True)
+    source_statuses = models.CharField(
+        max_length=10, choices=SourceStatuses, blank=True, help_text=SourceStatuses.__doc__
+    )
+    # Held back: {"approved": [comment ids], "hidden:spam": [...]}, what the file said.
+    held_statuses = models.JSONField(default=dict, blank=True)
+    # Who kept the file's statuses (the importer) or accepted them later (a moderator).
+    statuses_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    statuses_decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -230,3 +265,26 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} (awaiting confirmation)"
+
+
+class StaffAlias(models.Model):
+    """An admin's recorded mapping: imported staff replies signed `name` are `user`'s."""
+
+    name = models.CharField(
+        max_length=255, unique=True, help_text="The staff author's name as import files give it."
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "staff aliases"
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.user}"

@@ -27,6 +27,7 @@ COMMENT_TAGS = {
 # Articles carry a little more structure than comments, still no scripts or styles.
 ARTICLE_TAGS = COMMENT_TAGS | {"h2", "h3", "h4", "figure", "figcaption", "hr", "cite", "sub", "sup"}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ODD_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]")
 ZERO_WIDTH = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
 BLANK_LINES = re.compile(r"\n\s*\n")
@@ -39,7 +40,7 @@ def sanitize_html(markup: str, *, tags: set[str] = COMMENT_TAGS) -> str:
     cleaned = nh3.clean(
         markup,
         tags=tags,
-        attributes={"a": {"href", "title"}},
+        attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
         link_rel="nofollow ugc",
         strip_comments=True,
@@ -51,6 +52,45 @@ def sanitize_html(markup: str, *, tags: set[str] = COMMENT_TAGS) -> str:
 
 def sanitize_article_html(markup: str) -> str:
     return sanitize_html(markup, tags=ARTICLE_TAGS)
+
+
+# What sanitising takes away, named for people: found with a light scan of the
+# source's tags (nh3 does the real cleaning and reports nothing).
+START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)([^<>]*)>")
+ATTRIBUTE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s>]+))?""")
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
+SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+CONTROL_AND_SPACE = re.compile(r"[\x00-\x20]+")
+
+
+def removed_markup(markup: str, *, tags: set[str] = COMMENT_TAGS) -> list[str]:
+    """Tags, attributes and link schemes ("script", "onerror", "javascript:") cleaning drops."""
+    if "<" not in markup:
+        return []
+    removed: set[str] = set()
+    for tag in START_TAG.finditer(markup):
+        name = tag[1].lower()
+        kept_tag = name in tags
+        if not kept_tag:
+            removed.add(name)
+        allowed = ALLOWED_ATTRIBUTES.get(name, set())
+        for attribute in ATTRIBUTE.finditer(tag[2]):
+            attr = attribute[1].lower()
+            if attr.startswith("on") or (kept_tag and attr not in allowed):
+                removed.add(attr)
+            if attr in URL_ATTRIBUTES and attribute[2]:
+                value = CONTROL_AND_SPACE.sub("", html.unescape(attribute[2].strip("\"'")))
+                scheme = SCHEME.match(value)
+                if scheme and scheme[1].lower() not in ALLOWED_SCHEMES:
+                    removed.add(scheme[1].lower() + ":")
+    return sorted(removed)
+
+
+def html_to_text(markup: str) -> str:
+    """Markup a source sent where we keep plain text (a deck): tags and scripts dropped,
+    entities decoded, whitespace folded. Templates escape it when they show it."""
+    text = html.unescape(nh3.clean(markup, tags=set(), strip_comments=True))
+    return " ".join(clean_spaces(text).split())
 
 
 def clean_spaces(text: str) -> str:
@@ -65,7 +105,12 @@ def split_paragraphs(text: str) -> list[str]:
 
 def text_to_html(text: str) -> str:
     """Plain text to escaped paragraphs."""
-    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in split_paragraphs(text))
+    return paragraphs_html(split_paragraphs(text))
+
+
+def paragraphs_html(paragraphs: list[str]) -> str:
+    """Paragraphs of plain text as escaped <p> elements."""
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
 
 
 def safe_url(url: str) -> str:
@@ -94,3 +139,9 @@ def comment_html(body: str, *, is_html: bool = True) -> str:
     if not BLOCK_TAG.search(body):
         body = autoparagraph(body)
     return sanitize_html(body)
+
+
+def comment_html_and_removed(body: str, *, is_html: bool = True) -> tuple[str, list[str]]:
+    """`comment_html`, and what it took away (see `removed_markup`)."""
+    removed = removed_markup(body) if is_html else []
+    return comment_html(body, is_html=is_html), removed

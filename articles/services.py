@@ -10,6 +10,17 @@ from django.utils.text import slugify
 from .models import Article
 
 SLUG_MAX = Article._meta.get_field("slug").max_length
+APOSTROPHES = re.compile(r"['\u2019\u02bc]")
+# Dashes, slashes, dots and other punctuation between words: Django's slugify
+# would delete them and glue the words ("internetfor").
+BETWEEN_WORDS = re.compile(r"[^\w\s-]+|_+")
+
+
+def readable_slug(title: str) -> str:
+    """'Internet\u2014For Foreigners' -> 'internet-for-foreigners'; "Don't" -> 'dont'."""
+    return slugify(BETWEEN_WORDS.sub(" ", APOSTROPHES.sub("", title)))
+
+
 # What readers see of the article itself; a change to one of these is a revision.
 CONTENT_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at")
 # A BCP 47 language tag as sources write it ("en", "en-US", "zh_TW", "pt-br").
@@ -18,7 +29,7 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A readable slug from the title, suffixed -2, -3… when taken."""
-    base = (slugify(title) or "article")[: SLUG_MAX - 8].strip("-") or "article"
+    base = (readable_slug(title) or "article")[: SLUG_MAX - 8].strip("-") or "article"
     taken = set(
         Article.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.db.models import Case, F, TextField, Value, When
 
-from .models import Comment
+from .models import STAFF_DISPLAY_NAME, Comment
 
 # Deeper replies are drawn at this level with an "in reply to" line instead.
 MAX_VISIBLE_DEPTH = 5
@@ -26,6 +26,15 @@ class PublicComment:
     depth: int = 0
     in_reply_to: str = ""
     replies: list[PublicComment] = field(default_factory=list)
+
+
+def public_staff_name(first: str | None, last: str | None, login: str | None, signed: str) -> str:
+    """A staff reply's name for readers: the account's name, else the name the reply was
+    signed with, never the login name (replies made before this rule were signed with it)."""
+    full = f"{first or ''} {last or ''}".strip()
+    if full:
+        return full
+    return signed if signed and signed != login else STAFF_DISPLAY_NAME
 
 
 def public_threads(article) -> tuple[list[PublicComment], int]:
@@ -61,7 +70,7 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
         )
     )
     nodes: dict[int, PublicComment] = {}
-    for pk, parent_id, status, created, staff, body, author, first, last, username in rows:
+    for pk, parent_id, status, created, staff, body, author, first, last, login in rows:
         nodes[pk] = PublicComment(
             pk=pk,
             parent_id=parent_id,
@@ -70,7 +79,7 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
             body=body,
             is_removed=status == Comment.Status.HIDDEN,
             is_staff_reply=staff,
-            staff_name=f"{first} {last}".strip() or username or "",
+            staff_name=public_staff_name(first, last, login, author) if staff and author else "",
         )
     roots: list[PublicComment] = []
     for node in nodes.values():

@@ -123,7 +123,7 @@ def decision_figures(period: Period) -> DecisionFigures:
     totals = empty_day(period.last)
     people: dict[int | None, ModeratorFigures] = {}
     for day, actor_id, username, first, last, action, reason, decisions, reversals in rows:
-        name = (f"{first} {last}".strip() or username) if actor_id else "Automatic rules"
+        name = (f"{first} {last}".strip() or username) if actor_id else "Automatic"
         who = people.setdefault(actor_id, ModeratorFigures(actor_id, name))
         who.by_action[action] = who.by_action.get(action, 0) + decisions
         who.total += decisions

@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from articles.importers.detect import FORMAT_LABELS
+from articles.importers.formats import FORMATS
 from articles.models import Comment
 
 from .models import DeskEmailSettings
@@ -182,12 +182,12 @@ class EditReplyForm(forms.Form):
 
 class ImportUploadForm(FieldsOnlyForm):
     file = forms.FileField(
-        help_text="Disqus XML, WordPress WXR, JSON (ours, Isso, Commento, Remark42), RSS/Atom, "
-        "or the plain-text article format. The format is detected from the content."
+        help_text=", ".join(f.label for f in FORMATS.values())
+        + ". The format is detected from the content."
     )
     format = forms.ChoiceField(
         required=False,
-        choices=[("", "Detect from the content"), *FORMAT_LABELS.items()],
+        choices=[("", "Detect from the content"), *((f.name, f.label) for f in FORMATS.values())],
     )
     all_pending = forms.BooleanField(
         required=False,

@@ -25,9 +25,10 @@ class ModerationEvent(models.Model):
         RESTORE = "restore", "Returned to pending"
         REPLY = "reply", "Replied as staff"
         EDIT_REPLY = "edit_reply", "Edited staff reply"
+        TEXT_CHANGED_AT_SOURCE = "text_changed_at_source", "Text changed at source"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="events")
-    # No actor: an automatic decision (a rule), not a person's.
+    # Empty for automatic events (an import), never for a person's decision.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -35,7 +36,7 @@ class ModerationEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="moderation_events",
     )
-    action = models.CharField(max_length=20, choices=Action)
+    action = models.CharField(max_length=30, choices=Action)
     status_before = models.CharField(max_length=10, choices=Comment.Status)
     status_after = models.CharField(max_length=10, choices=Comment.Status)
     reason = models.CharField(max_length=30, choices=Comment.HiddenReason, blank=True)
@@ -69,9 +70,9 @@ class ModerationEvent(models.Model):
 
     @property
     def actor_name(self) -> str:
-        """The person's name, or "automatic rule" for a decision nobody made by hand."""
+        """Who acted, by full name (never a login name when there is one); "Automatic"."""
         if self.actor is None:
-            return "automatic rule"
+            return "Automatic (import)"
         return self.actor.get_full_name() or self.actor.get_username()
 
 
@@ -88,7 +89,7 @@ class DailyDecisionCount(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=20, choices=ModerationEvent.Action)
+    action = models.CharField(max_length=30, choices=ModerationEvent.Action)
     reason = models.CharField(max_length=30, choices=Comment.HiddenReason, blank=True)
     decisions = models.PositiveIntegerField(default=0)
     reversals = models.PositiveIntegerField(default=0)

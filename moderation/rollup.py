@@ -5,7 +5,7 @@ were reversals); `FirstDecision` holds how long each comment waited before its f
 hide. Both are derived from the append-only event log, and `rebuild()` derives them again from it
 (the migration that added them, the bench, and the tests that check the services kept them right).
 
-A reversal is a status change (approve, hide, or back to pending) whose comment's previous status
+A reversal is a decision (approve, hide, or back to pending) whose comment's previous status
 change was an approve or hide made at most `REVERSAL_WINDOW` earlier: that decision was undone.
 """
 
@@ -26,9 +26,12 @@ from .models import DailyDecisionCount, FirstDecision, ModerationEvent
 Action = ModerationEvent.Action
 Status = Comment.Status
 REVERSAL_WINDOW = timedelta(days=7)
-# Events that change a comment's status; replies and reply edits are not decisions.
+# Decisions change a comment's status; replies and reply edits are not decisions.
 DECISION_ACTIONS = (Action.APPROVE, Action.HIDE, Action.RESTORE)
 UNDOABLE_ACTIONS = (Action.APPROVE, Action.HIDE)
+# An import that rewrote an approved comment sends it back to pending: a status change, but
+# nobody's decision. It is not counted, and a decision after it undoes nothing.
+STATUS_CHANGES = (*DECISION_ACTIONS, Action.TEXT_CHANGED_AT_SOURCE)
 
 
 def is_reversal(previous: tuple[str, datetime] | None, when: datetime) -> bool:
@@ -51,7 +54,7 @@ def record_decision(event: ModerationEvent, comment_created_at: datetime | None)
     if event.action not in DECISION_ACTIONS:
         return
     previous = (
-        ModerationEvent.objects.filter(comment_id=event.comment_id, action__in=DECISION_ACTIONS)
+        ModerationEvent.objects.filter(comment_id=event.comment_id, action__in=STATUS_CHANGES)
         .exclude(pk=event.pk)
         .order_by("-created_at", "-id")
         .values_list("action", "created_at")
@@ -69,7 +72,7 @@ def record_bulk(ids: list[int], actor_id: int | None, action: str, reason: str, 
     last_change: dict[int, str] = {}
     recent = (
         ModerationEvent.objects.filter(
-            comment_id__in=ids, action__in=DECISION_ACTIONS, created_at__gte=since
+            comment_id__in=ids, action__in=STATUS_CHANGES, created_at__gte=since
         )
         .order_by("comment_id", "-created_at", "-id")
         .values_list("comment_id", "action")
@@ -129,11 +132,14 @@ def rebuild(apps=django_apps, batch_size: int = 5000) -> None:
     firsts: dict[int, datetime] = {}
     previous: dict[int, tuple[str, datetime]] = {}
     events = (
-        Event.objects.filter(action__in=DECISION_ACTIONS)
+        Event.objects.filter(action__in=STATUS_CHANGES)
         .order_by("created_at", "id")
         .values_list("comment_id", "actor_id", "action", "reason", "status_before", "created_at")
     )
     for comment_id, actor_id, action, reason, before, when in events.iterator(batch_size):
+        if action not in DECISION_ACTIONS:
+            previous[comment_id] = (action, when)
+            continue
         key = (timezone.localdate(when), actor_id, action, reason)
         decisions[key] += 1
         reversals[key] += is_reversal(previous.get(comment_id), when)

@@ -91,7 +91,7 @@ def reversals(events: QuerySet[ModerationEvent]) -> QuerySet[ModerationEvent]:
     """Events that undid an approve or hide made at most a week before (rollup's rule)."""
     previous = ModerationEvent.objects.filter(
         comment=OuterRef("comment"),
-        action__in=rollup.DECISION_ACTIONS,
+        action__in=rollup.STATUS_CHANGES,
         created_at__lt=OuterRef("created_at"),
     ).order_by("-created_at", "-id")
     return events.annotate(

@@ -17,7 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.timesince import timesince
 
-from articles.models import Comment
+from articles.importers.hooks import SourceChange
+from articles.models import STAFF_DISPLAY_NAME, Comment, ImportRun
 from articles.sanitize import text_to_html
 from articles.services import mark_articles_changed
 
@@ -298,7 +299,7 @@ def reply(
     staff_reply = Comment.objects.create(
         article_id=parent.article_id,
         parent=parent,
-        author_name=actor.get_full_name() or actor.get_username(),
+        author_name=public_staff_name(actor),
         body=text_to_html(text),
         source_body=text,
         status=Status.APPROVED,
@@ -351,6 +352,11 @@ def edit_reply(
     return current
 
 
+def public_staff_name(user: User) -> str:
+    """How readers see a staff member: full name, else first name, never the login name."""
+    return user.get_full_name() or user.first_name or STAFF_DISPLAY_NAME
+
+
 def clean_reply(body: str) -> str:
     text = (body or "").strip()
     if not text:
@@ -358,3 +364,82 @@ def clean_reply(body: str) -> str:
     if len(text) > MAX_REPLY_LENGTH:
         raise ValidationError(f"A reply can be at most {MAX_REPLY_LENGTH:,} characters.")
     return text
+
+
+# --- what imports bring -------------------------------------------------------------------
+
+
+def record_source_changes(changes: list[SourceChange]) -> None:
+    """The import hook: one automatic event per approved comment the source rewrote."""
+    ModerationEvent.objects.bulk_create(
+        [
+            ModerationEvent(
+                comment_id=change.comment_id,
+                actor=None,
+                action=Action.TEXT_CHANGED_AT_SOURCE,
+                status_before=change.status_before,
+                status_after=Status.PENDING,
+                note=describe_source_change(change),
+            )
+            for change in changes
+        ],
+        batch_size=500,
+    )
+
+
+def describe_source_change(change: SourceChange) -> str:
+    names = ", ".join(name.replace("_", " ") for name in change.fields)
+    before = "\n".join(
+        f"{name.replace('_', ' ')}: {change.previous[name]}"
+        for name in change.fields
+        if name != "body"
+    )
+    text = f"Changed at source: {names}. Back to pending for a person to read again."
+    if before:
+        text += f"\nBefore:\n{before}"
+    if "body" in change.fields:
+        text += f"\nPrevious text:\n{change.previous['body']}"
+    return text
+
+
+@transaction.atomic
+def hide_removed_at_source(
+    comment: Comment, *, actor: User, expected_version: int | None = None
+) -> ModerationEvent | None:
+    """Hide a comment the source deleted after a person approved it (one key on the desk)."""
+    event = decide(
+        comment,
+        actor,
+        Action.HIDE,
+        Status.HIDDEN,
+        Reason.REMOVED_AT_SOURCE,
+        "Removed at source",
+        expected_version,
+    )
+    Comment.objects.filter(pk=comment.pk).update(removed_at_source=False)
+    comment.removed_at_source = False
+    return event
+
+
+@transaction.atomic
+def accept_source_statuses(run: ImportRun, *, actor: User) -> BulkResult:
+    """Give the comments of one import the statuses its file carried, as this moderator's
+    decisions; comments a person decided since the import are left alone (conflicts)."""
+    require(actor, MODERATE_PERM)
+    run = ImportRun.objects.select_for_update().get(pk=run.pk)
+    if run.source_statuses != ImportRun.SourceStatuses.HELD:
+        raise ValidationError("This import has no statuses waiting to be accepted.")
+    total = BulkResult()
+    note = f"Accepted the source's status (import #{run.pk}, {run.file_name})"
+    for key, ids in sorted(run.held_statuses.items()):
+        status, _, reason = key.partition(":")
+        action = Action.HIDE if status == Status.HIDDEN else Action.APPROVE
+        result = bulk_decide(ids, actor, Rule(action, status, reason, note), None, run.finished_at)
+        total.changed += result.changed
+        total.unchanged += result.unchanged
+        total.conflicts += result.conflicts
+    run.source_statuses = ImportRun.SourceStatuses.ACCEPTED
+    run.statuses_decided_by = actor
+    run.statuses_decided_at = timezone.now()
+    run.save(update_fields=["source_statuses", "statuses_decided_by", "statuses_decided_at"])
+    return total

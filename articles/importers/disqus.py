@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
+from .dates import parse_datetime_utc
 from .records import (
     APPROVED,
     HIDDEN,
@@ -26,8 +27,9 @@ from .records import (
     CommentRecord,
     ImportFormatError,
     ParseContext,
+    derived_key,
 )
-from .xmlsafe import RECORD, derived_key, iter_records, local, parse_datetime_utc, text_of
+from .xmlsafe import RECORD, iter_records, local, text_of
 
 NS = "{http://disqus.com}"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"

@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, tostring
 
-from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
-from .xmlsafe import RECORD, derived_key, iter_records, local, parse_datetime_utc, text_of
+from ..sanitize import html_to_text
+from .dates import parse_datetime_utc
+from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext, derived_key
+from .xmlsafe import RECORD, iter_records, local, text_of
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
@@ -51,7 +53,7 @@ def rss_item(elem: Element, line: int, ctx: ParseContext) -> ArticleRecord:
         key=key,
         title=title or link or f"Untitled item {key}",
         source_url=link,
-        deck=text("description").strip(),
+        deck=html_to_text(text("description")),  # RSS descriptions are HTML
         body=body,
         published_at=parse_datetime_utc(text("pubDate"), ctx, line, "pubDate"),
         line=line,
@@ -72,7 +74,7 @@ def atom_entry(elem: Element, line: int, ctx: ParseContext) -> ArticleRecord:
         key=key,
         title=title or link or f"Untitled entry {key}",
         source_url=link,
-        deck=atom_text(elem.find(ATOM + "summary"), ctx, line, as_html=False).strip(),
+        deck=html_to_text(atom_text(elem.find(ATOM + "summary"), ctx, line, as_html=True)),
         body=body,
         published_at=parse_datetime_utc(date, ctx, line, "published date"),
         line=line,

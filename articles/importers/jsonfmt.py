@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, BinaryIO
 
+from .dates import parse_datetime_utc
 from .records import (
     APPROVED,
     HIDDEN,
@@ -23,7 +24,6 @@ from .records import (
     ImportFormatError,
     ParseContext,
 )
-from .xmlsafe import parse_datetime_utc
 
 Record = ArticleRecord | CommentRecord
 STR, OPT_STR, LIST, BOOL = (str,), (str, type(None)), (list,), (bool,)
@@ -43,8 +43,9 @@ STATUSES = {PENDING, APPROVED, HIDDEN}
 KINDS = {KIND_COMMENT, KIND_PINGBACK, KIND_TRACKBACK}
 REASON = re.compile(r"^[a-z_]+$")
 COMMENTO_STATES = {"approved": APPROVED, "unapproved": PENDING, "flagged": PENDING}
-# An exported article id "<source>:<external id>" names where the article first came from.
-KNOWN_SOURCES = {"text", "disqus", "wxr", "json", "rss", "atom", "moderato"}
+# An exported article id "<source>:<external id>" names where the article first came from:
+# an import format's name, or "moderato" for articles made here.
+MADE_HERE = "moderato"
 
 
 def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[Record]:
@@ -138,7 +139,7 @@ def parse_moderato(data: dict[str, Any], ctx: ParseContext) -> Iterator[Record]:
         checked(article, ARTICLE_FIELDS, path, ("id", "title"), ctx)
         key = article["id"]
         source, _, external_id = key.partition(":")
-        if source not in KNOWN_SOURCES or not external_id:
+        if source not in known_sources() or not external_id:
             source, external_id = "", ""  # a hand-made id: kept whole under "json"
         yield ArticleRecord(
             key=key,
@@ -157,6 +158,12 @@ def parse_moderato(data: dict[str, Any], ctx: ParseContext) -> Iterator[Record]:
             yield moderato_comment(comment, key, f"{path}.comments[{number}]", ctx)
         if article.get("events"):
             ctx.warn(f"{path}.events: moderation history is not imported")
+
+
+def known_sources() -> set[str]:
+    from .formats import FORMATS  # the registry imports this module: look it up when used
+
+    return {*FORMATS, MADE_HERE}
 
 
 def checked(obj: Any, spec: dict, path: str, required: tuple[str, ...], ctx: ParseContext) -> None:

@@ -9,22 +9,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from datetime import datetime
 
 from django.utils import timezone
 
 from ..models import Article, Comment
-from ..sanitize import safe_url, sanitize_article_html
+from ..sanitize import ARTICLE_TAGS, removed_markup, safe_url, sanitize_article_html
 from ..services import SLUG_MAX, language_tag, mark_articles_changed, mark_revised, unique_slug
 from .bulk import NewRows, RowInserter, comment_ids_by_key
 from .comment_rows import INSERT_COLUMNS, CommentRows
-from .records import ArticleRecord, CommentRecord
+from .formats import articles_need_comments
+from .hooks import source_changed
+from .records import HIDDEN, PENDING, ArticleRecord, CommentRecord
 from .report import ImportReport, deepest_thread
+from .trust import COMMAND_LINE, ImportTrust
 
 BATCH_SIZE = 2000
-# Formats whose "articles" are just pages that comments hang on: an entry with
-# no comments is not worth an article (a Disqus export lists every page ever
-# viewed). Feeds and our own format are about the articles themselves.
-ARTICLES_NEED_COMMENTS = {"disqus", "wxr"}
 MAX_LISTED = 20  # keys named in one warning before "and N more"
 
 ARTICLE_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at", "language")
@@ -38,12 +38,16 @@ class Loader:
         self,
         report: ImportReport,
         *,
+        trust: ImportTrust = COMMAND_LINE,
         all_pending: bool = False,
         on_progress: Callable[[int], None] | None = None,
     ):
         self.report = report
+        # New comments whose file status is held back for a moderator (see trust.py).
+        self.holding = not trust.keep_statuses and not all_pending
         self.source = report.format
         self.all_pending = all_pending
+        self.articles_need_comments = articles_need_comments(report.format)
         self.on_progress = on_progress
         self.now = timezone.now()
         self.article_records: dict[str, ArticleRecord] = {}
@@ -57,14 +61,14 @@ class Loader:
         self.batch: list[CommentRecord] = []
         self.inserter = RowInserter(Comment, INSERT_COLUMNS)
         self.new_rows = NewRows()
-        self.rows = CommentRows(now=self.now, all_pending=all_pending)
+        self.rows = CommentRows(now=self.now, trust=trust, all_pending=all_pending)
 
     # -- driving ---------------------------------------------------------------
     def load(self, records: Iterable[ArticleRecord | CommentRecord]) -> ImportReport:
         for record in records:
             if isinstance(record, ArticleRecord):
                 self.article_records.setdefault(record.key, record)
-                if self.source not in ARTICLES_NEED_COMMENTS:
+                if record.stands_alone or not self.articles_need_comments:
                     self.article_id(record.key)
             else:
                 self.batch.append(record)
@@ -101,11 +105,15 @@ class Loader:
                 [f"{r.key} (article {r.article_key})" for r in missing],
             )
         self.resolve_parents()
-        if missing_staff := self.rows.missing_staff():
+        if unlinked := self.rows.unlinked_staff():
             self.warn_keys(
-                "staff replies kept without a staff author (no user here has that username)",
-                missing_staff,
+                "staff replies kept without a staff author (no user here has that username)"
+                if self.rows.trust.link_staff_by_username
+                else "staff replies keep the file's name as text, linked to no user (an admin"
+                " can map a name to a user with a staff alias)",
+                unlinked,
             )
+        self.report.sanitised.update(self.rows.sanitised)
         skipped = [k for k in self.article_records if k not in self.article_ids]
         self.report.articles_skipped_without_comments = len(skipped)
         if skipped:
@@ -126,6 +134,8 @@ class Loader:
         return pk
 
     def write_article(self, record: ArticleRecord) -> int:
+        """Create or update (and name so) the article's row; return its pk."""
+        self.report.sanitised.update(removed_markup(record.body, tags=ARTICLE_TAGS))
         values = {
             "title": record.title.strip()[:500] or "Untitled",
             "deck": record.deck.strip(),
@@ -143,21 +153,53 @@ class Loader:
                 slug=self.new_slug(record, values["title"]),
                 source=source,
                 external_id=external_id,
+                imported_values={n: as_json(v) for n, v in values.items()},
                 **values,
             )
             self.report.articles_created += 1
             self.created_articles.add(article.pk)
             return article.pk
-        changed = [name for name in ARTICLE_FIELDS if getattr(article, name) != values[name]]
+        changed = self.update_article(article, values)
         if changed:
-            for name in changed:
-                setattr(article, name, values[name])
             article.save(update_fields=mark_revised(article, changed, at=self.now))
+        if set(changed) - {"imported_values"}:
             self.report.articles_updated += 1
             self.changed_articles.add(article.pk)
         else:
             self.report.articles_unchanged += 1
         return article.pk
+
+    def update_article(self, article: Article, values: dict) -> list[str]:
+        """Take the file's fields, except blanks and fields changed here since the last import.
+
+        "Changed here" is the stored value differing from what the last import
+        wrote (`Article.imported_values`); articles imported before that was
+        kept count as unchanged here.
+        """
+        changed: list[str] = []
+        last = dict(article.imported_values)
+        for name in ARTICLE_FIELDS:
+            new, current = values[name], getattr(article, name)
+            if new in ("", None):
+                if current not in ("", None):
+                    self.report.article_fields_kept += 1
+                continue  # a file that leaves a field blank never empties it
+            if name in last and as_json(current) != last[name]:
+                if as_json(new) != last[name]:
+                    self.report.article_fields_kept += 1
+                    self.report.warnings.append(
+                        f"article {article.slug!r}: kept its {name} as changed here"
+                        " (the file has another)"
+                    )
+                continue
+            last[name] = as_json(new)
+            if current != new:
+                setattr(article, name, new)
+                changed.append(name)
+        if last != article.imported_values:
+            article.imported_values = last
+            changed.append("imported_values")
+        return changed
 
     def new_slug(self, record: ArticleRecord, title: str) -> str:
         """The record's own slug when valid and free (exported URLs keep working), else new."""
@@ -192,11 +234,16 @@ class Loader:
                 update_fields.update(fields)
                 self.changed_articles.add(article_pk)
                 self.report.comments_updated += 1
+                if "removed_at_source" in fields and current.removed_at_source:
+                    self.report.comments_flagged_removed_at_source += 1
             else:
                 self.report.comments_unchanged += 1
         self.insert_in_waves(new)
         if updated:
             Comment.objects.bulk_update(updated, sorted(update_fields), batch_size=500)
+        changes, self.rows.source_changes = self.rows.source_changes, []
+        self.report.comments_back_to_pending += len(changes)
+        source_changed(changes)  # the moderation app records them (see hooks.py)
 
     def insert_in_waves(self, new: list[tuple[dict, CommentRecord]]) -> None:
         """Insert parents before their replies so most replies get parent_id at once.
@@ -234,6 +281,8 @@ class Loader:
                 elif record.parent_key:
                     self.waiting_for_parent[pk] = (values["article_id"], record.parent_key)
                 self.count_new(values, record)
+                if self.holding and record.status != PENDING:
+                    self.hold(pk, record)
             new = later
 
     def drop_duplicates(self, records: list[CommentRecord]) -> list[CommentRecord]:
@@ -261,8 +310,17 @@ class Loader:
         if not refs:  # articles created by this import have no earlier comments
             return {}
         ids = comment_ids_by_key(refs)
-        rows = Comment.objects.filter(pk__in=ids.values()).order_by()
+        # Locked until the import commits: a moderator deciding one meanwhile waits,
+        # then acts on what the import wrote, and the import never acts on a stale row.
+        # In id order, as bulk decisions lock them, so the two never deadlock.
+        rows = Comment.objects.select_for_update().filter(pk__in=ids.values()).order_by("pk")
         return {(c.article_id, c.external_id): c for c in rows}
+
+    def hold(self, pk: int, record: CommentRecord) -> None:
+        """Keep the file's status for a moderator to accept (the comment came in pending)."""
+        reason = record.hidden_reason if record.status == HIDDEN else ""
+        key = f"{record.status}:{reason}" if reason else record.status
+        self.report.held_statuses.setdefault(key, []).append(pk)
 
     def count_new(self, values: dict, record: CommentRecord) -> None:
         self.report.comments_created += 1
@@ -329,3 +387,8 @@ class Loader:
         listed = ", ".join(keys[:MAX_LISTED])
         more = f" and {len(keys) - MAX_LISTED} more" if len(keys) > MAX_LISTED else ""
         self.report.warnings.append(f"{message}: {listed}{more}")
+
+
+def as_json(value):
+    """A field's value as `Article.imported_values` keeps it."""
+    return value.isoformat() if isinstance(value, datetime) else value

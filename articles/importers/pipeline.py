@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
-from ..sanitize import comment_html
+from ..sanitize import comment_html_and_removed
 from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
 
 Record = ArticleRecord | CommentRecord
@@ -65,7 +65,9 @@ def work(parse: Parser, stream: BinaryIO, queue) -> None:
     try:
         for record in parse(stream, ctx):
             if isinstance(record, CommentRecord):
-                record.html = comment_html(record.body, is_html=record.body_is_html)
+                record.html, record.sanitised_away = comment_html_and_removed(
+                    record.body, is_html=record.body_is_html
+                )
             batch.append(record)
             if len(batch) >= BATCH:
                 queue.put(("records", batch))

@@ -16,21 +16,17 @@ Add New Comment
 
 from __future__ import annotations
 
-import hashlib
-import html
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from django.utils.text import slugify
 
-from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
+from ..sanitize import clean_spaces, paragraphs_html
+from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext, derived_key
 
 COMMENTS_MARKER = "add new comment"
 BULLETS = "•*-·‣◦"
-# Layout noise: no-break and other odd spaces become plain spaces.
-ODD_SPACES = re.compile(r"[\u00a0\u2007\u202f\u2000-\u200a\u3000\t]")
-ZERO_WIDTH = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
 BULLET_LINE = re.compile(r"^\s*[" + re.escape(BULLETS) + r"]\s+(?P<author>\S.*)$")
 CREDIT_LINE = re.compile(r"^\[(?P<credit>[^\[\]]+)\]$")
 
@@ -49,7 +45,7 @@ def decode(raw: bytes) -> str:
 
 
 def clean_line(line: str) -> str:
-    return ZERO_WIDTH.sub("", ODD_SPACES.sub(" ", line)).rstrip()
+    return clean_spaces(line).rstrip()
 
 
 def paragraphs(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -70,10 +66,6 @@ def paragraphs(lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
     if current:
         result.append((start, " ".join(current)))
     return result
-
-
-def as_html(paras: list[str]) -> str:
-    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paras)
 
 
 def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | CommentRecord]:
@@ -103,12 +95,13 @@ def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | Comme
             body.append(text)
     if not body:
         ctx.warn("the article has no body paragraphs", title_line)
+    # The source id re-imports match on: kept as it always was, whatever the URL slug.
     article_key = slugify(title) or title
     yield ArticleRecord(
         key=article_key,
         title=title,
         deck=deck,
-        body=as_html(body),
+        body=paragraphs_html(body),
         image_credit=credit,
         line=title_line,
     )
@@ -161,6 +154,6 @@ def parse_comments(
 
 def comment_key(author: str, body: str, seen: dict[str, int]) -> str:
     """Plain text has no ids: derive one from author and text, stable across re-imports."""
-    digest = hashlib.sha256(f"{author}\n{body}".encode()).hexdigest()[:20]
+    digest = derived_key(author, body, prefix="")
     seen[digest] = seen.get(digest, 0) + 1
     return digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"

@@ -7,6 +7,7 @@ so a parser never needs the database and the loader never needs to know formats.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -41,6 +42,9 @@ class ArticleRecord:
     body: str = ""  # HTML (sanitised by the loader)
     image_credit: str = ""
     published_at: datetime | None = None
+    # An article in its own right even when no comment hangs on it (a published
+    # WordPress post), in a format whose other entries need comments to count.
+    stands_alone: bool = False
     language: str = ""  # as the source writes it ("en-US"); the loader normalises it
     line: int | None = None  # where it starts in the file, for messages
 
@@ -67,6 +71,7 @@ class CommentRecord:
     staff_username: str = ""  # the staff author, matched to a user of this site by username
     moderated_at: datetime | None = None  # set: a person decided the status; imports keep it
     html: str | None = None  # reader-facing HTML, when already made (parse worker)
+    sanitised_away: list[str] = field(default_factory=list)  # what making `html` removed
     line: int | None = None
 
 
@@ -105,3 +110,8 @@ class ImportFormatError(Exception):
         self.path = path
         self.args = (self._render(),)
         return self
+
+
+def derived_key(*parts: str, prefix: str = "sha-") -> str:
+    """A stable key for something the source gave no id, so re-imports match."""
+    return prefix + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]

@@ -29,6 +29,14 @@ class ImportReport:
     orphans_made_top_level: int = 0
     comments_without_article: int = 0
     deepest_thread: int = 0
+    # Reader-approved comments the source rewrote (back to pending) or deleted (flagged).
+    comments_back_to_pending: int = 0
+    comments_flagged_removed_at_source: int = 0
+    article_fields_kept: int = 0  # left as staff changed them, or not emptied
+    # What sanitising removed -> how many comments and articles lost it.
+    sanitised: Counter = field(default_factory=Counter)
+    # The file's statuses held back for a moderator: {"approved": [ids], "hidden:spam": [...]}
+    held_statuses: dict[str, list[int]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -55,18 +63,43 @@ class ImportReport:
             "orphans_made_top_level": self.orphans_made_top_level,
             "comments_without_article": self.comments_without_article,
             "deepest_thread": self.deepest_thread,
+            "comments_back_to_pending": self.comments_back_to_pending,
+            "comments_flagged_removed_at_source": self.comments_flagged_removed_at_source,
+            "article_fields_kept": self.article_fields_kept,
+            "sanitised": dict(self.sanitised.most_common()),
+            "held": {key: len(ids) for key, ids in self.held_statuses.items()},
         }
 
     def summary(self) -> str:
         status = ", ".join(f"{n} {s}" for s, n in sorted(self.created_by_status.items()))
         verb = "would import" if self.dry_run else "imported"
-        return (
+        lines = [
             f"{self.file_name} ({self.format}) {verb}: "
             f"articles {self.articles_created} created, {self.articles_updated} updated, "
             f"{self.articles_unchanged} unchanged; "
             f"comments {self.comments_created} new ({status or 'none'}), "
             f"{self.comments_updated} updated, {self.comments_unchanged} unchanged"
-        )
+        ]
+        if held := sum(len(ids) for ids in self.held_statuses.values()):
+            lines.append(f"{held} comment(s) held pending; the file's statuses await a moderator")
+        if self.comments_back_to_pending:
+            lines.append(
+                f"{self.comments_back_to_pending} approved comment(s) changed at source went "
+                "back to pending"
+            )
+        if self.comments_flagged_removed_at_source:
+            lines.append(
+                f"{self.comments_flagged_removed_at_source} approved comment(s) removed at "
+                "source were flagged on the desk"
+            )
+        lines.append(f"sanitising removed: {sanitised_summary(self.sanitised)}")
+        return "\n  ".join(lines)
+
+
+def sanitised_summary(counts: dict[str, int]) -> str:
+    """{"script": 3, "onerror": 1} -> "script ×3, onerror ×1" ("nothing" when empty)."""
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return ", ".join(f"{name} ×{n}" for name, n in ordered) or "nothing"
 
 
 def deepest_thread(article_ids: Iterable[int]) -> int:

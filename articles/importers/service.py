@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from ..models import ImportRun
-from .detect import FORMATS, detect_format
+from .detect import detect_format
+from .formats import FORMATS
 from .loader import ImportReport, Loader
 from .pipeline import read_records
 from .records import ImportFormatError, ParseContext
+from .trust import COMMAND_LINE, ImportTrust, web_trust
 
 SNIFF_BYTES = 8192
+logger = logging.getLogger(__name__)
 
 
 class ImportFailed(Exception):
@@ -30,6 +34,7 @@ def import_file(
     origin: str = ImportRun.Origin.COMMAND,
     dry_run: bool = False,
     all_pending: bool = False,
+    trust: ImportTrust | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import one file from disk (see `import_stream`)."""
@@ -46,6 +51,7 @@ def import_file(
             origin=origin,
             dry_run=dry_run,
             all_pending=all_pending,
+            trust=trust,
             on_progress=on_progress,
         )
 
@@ -59,13 +65,20 @@ def import_stream(
     origin: str = ImportRun.Origin.COMMAND,
     dry_run: bool = False,
     all_pending: bool = False,
+    trust: ImportTrust | None = None,
     on_progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Parse and load one file in one transaction; a dry run rolls back and records nothing."""
+    """Parse and load one file in one transaction; a dry run rolls back and records nothing.
+
+    Without an explicit `trust`, the command line has full trust and anything
+    else the least: a web import's user decides nothing unless they may moderate.
+    """
+    if trust is None:
+        trust = COMMAND_LINE if origin == ImportRun.Origin.COMMAND else web_trust(user)
     run = None if dry_run else ImportRun(user=user, origin=origin, file_name=name, format="")
     try:
         format = format or sniff(stream)
-        parse = FORMATS[format]
+        parse = FORMATS[format].parse
     except ImportFormatError as exc:
         fail(run, str(exc.with_path(name)))
     except KeyError:
@@ -76,9 +89,8 @@ def import_stream(
     ctx = ParseContext()
     try:
         with transaction.atomic():
-            Loader(report, all_pending=all_pending, on_progress=on_progress).load(
-                read_records(parse, stream, ctx)
-            )
+            loader = Loader(report, trust=trust, all_pending=all_pending, on_progress=on_progress)
+            loader.load(read_records(parse, stream, ctx))
             report.warnings[:0] = [
                 f"line {w.line}: {w.message}" if w.line else w.message for w in ctx.warnings
             ]
@@ -87,14 +99,45 @@ def import_stream(
     except ImportFormatError as exc:
         fail(run, str(exc.with_path(name)))
     except DatabaseError as exc:
-        fail(run, f"{name}: the database refused the data ({exc.__class__.__name__}: {exc})")
+        logger.exception("import of %s failed in the database", name)
+        fail(run, f"{name}: {database_problem(exc)}")
     if run is not None:
         run.succeeded = True
         run.finished_at = timezone.now()
         run.counts = report.as_counts()
         run.warnings = report.warnings
+        record_statuses(run, report, trust, user)
         run.save()
     return report
+
+
+def record_statuses(run: ImportRun, report: ImportReport, trust: ImportTrust, user) -> None:
+    """Say on the run who kept the file's statuses, or that they wait for a moderator."""
+    decided = any(status != "pending" for status in report.created_by_status)
+    if report.held_statuses:
+        run.source_statuses = ImportRun.SourceStatuses.HELD
+        run.held_statuses = report.held_statuses
+    elif trust.keep_statuses and decided:
+        run.source_statuses = ImportRun.SourceStatuses.KEPT
+        run.statuses_decided_by = user
+        run.statuses_decided_at = run.finished_at
+
+
+def database_problem(exc: DatabaseError) -> str:
+    """What went wrong, in words a user can act on (the details go to the log, not the page)."""
+    if isinstance(exc, IntegrityError):
+        return (
+            "the database refused the data: two records clash (the same id or address twice,"
+            " or a record that contradicts one already stored); nothing was imported"
+        )
+    if isinstance(exc, DataError):
+        return (
+            "the database refused a value (too long, or not a valid date or number);"
+            " nothing was imported"
+        )
+    if isinstance(exc, OperationalError):
+        return "the database was busy or unavailable; nothing was imported, try again shortly"
+    return "the database could not store the data; nothing was imported"
 
 
 def sniff(stream: BinaryIO) -> str:

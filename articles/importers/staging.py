@@ -11,6 +11,7 @@ from django.utils import timezone
 from ..models import ImportRun, PendingImport
 from .loader import ImportReport
 from .service import ImportFailed, import_stream, sniff
+from .trust import web_trust
 
 STALE_AFTER = timedelta(days=1)
 
@@ -23,7 +24,12 @@ def stage_upload(
         raise ImportFailed(f"{file_name}: the file is empty")
     format = format or detect(data, file_name)
     report = import_stream(
-        io.BytesIO(data), name=file_name, format=format, dry_run=True, all_pending=all_pending
+        io.BytesIO(data),
+        name=file_name,
+        format=format,
+        dry_run=True,
+        all_pending=all_pending,
+        trust=web_trust(user),
     )
     PendingImport.objects.filter(created_at__lt=timezone.now() - STALE_AFTER).delete()
     return PendingImport.objects.create(
@@ -60,4 +66,5 @@ def confirm_import(pending: PendingImport, *, user) -> ImportReport:
         user=user,
         origin=ImportRun.Origin.WEB,
         all_pending=pending.all_pending,
+        trust=web_trust(user),  # the user's rights now, not when they uploaded
     )

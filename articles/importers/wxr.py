@@ -8,8 +8,10 @@
     </channel></rss>
 
 The channel's <language> (e.g. "en-US") applies to every item and its comments.
-Every item, whatever its post_type, is yielded as an article (the loader drops
-those that get no comments). Comment ids are WordPress's own.
+Every item, whatever its post_type, is yielded as an article. Published posts
+and pages with content stand alone (comments may come in a later export); the
+loader drops other items (attachments, drafts, menu entries) that get no
+comments. Comment ids are WordPress's own.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from collections.abc import Iterator
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
+from ..sanitize import html_to_text
+from .dates import ZERO_DATE, parse_datetime_utc
 from .records import (
     APPROVED,
     HIDDEN,
@@ -32,17 +36,9 @@ from .records import (
     CommentRecord,
     ImportFormatError,
     ParseContext,
-)
-from .xmlsafe import (
-    RECORD,
-    ZERO_DATE,
     derived_key,
-    iter_records,
-    local,
-    namespace,
-    parse_datetime_utc,
-    text_of,
 )
+from .xmlsafe import RECORD, iter_records, local, namespace, text_of
 
 # wp: and excerpt: namespaces of every WXR version, http or https.
 WP_NS = re.compile(r"^https?://wordpress\.org/export/1\.\d+/$")
@@ -58,6 +54,7 @@ APPROVAL = {
 }
 KINDS = {"": KIND_COMMENT, "comment": KIND_COMMENT, "pingback": KIND_PINGBACK}
 KINDS["trackback"] = KIND_TRACKBACK
+STANDALONE_TYPES = {"post", "page"}
 
 
 def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | CommentRecord]:
@@ -129,10 +126,20 @@ def article_record(fields: dict[str, str], line: int, ctx: ParseContext) -> Arti
         key=key,
         title=title,
         source_url=link,
-        deck=fields.get("excerpt:encoded", "").strip(),
+        deck=html_to_text(fields.get("excerpt:encoded", "")),  # excerpts are HTML
         body=fields.get("content:encoded", ""),
         published_at=parse_datetime_utc(date, ctx, line, "wp:post_date"),
+        stands_alone=is_published_content(fields),
         line=line,
+    )
+
+
+def is_published_content(fields: dict[str, str]) -> bool:
+    """A published post or page with a body: an article even before it has comments."""
+    return (
+        fields.get("wp:status", "").strip() == "publish"
+        and fields.get("wp:post_type", "post").strip() in STANDALONE_TYPES
+        and bool(fields.get("content:encoded", "").strip())
     )
 
 

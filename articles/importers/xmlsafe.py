@@ -4,17 +4,13 @@ Everything goes through defusedxml's parser (entity declarations and external
 references refused), is fed in chunks, and yields one finished "record" element
 at a time (a Disqus <post>, a WXR <item>, ...), detaching it from the tree once
 the caller is done so memory stays bounded however long the file is.
-Also holds the date helpers every parser (XML or JSON) uses.
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import BinaryIO
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 from xml.parsers import expat
@@ -26,6 +22,9 @@ from .records import ImportFormatError, ParseContext
 
 CHUNK = 64 * 1024
 XML_DECL_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+# Levels of elements below the root. Real exports use under 10; thousands (a
+# crafted file) would exhaust recursion in any tree walk and memory in the parser.
+MAX_DEPTH = 100
 # Event kinds yielded by iter_records.
 ROOT = "root"
 RECORD = "record"
@@ -122,6 +121,7 @@ class _RecordWalker:
             yield ROOT, self.root, 1
         queue.clear()
         if self.root is not None:
+            check_depth_of_growing_path(self.root)
             yield from self.sweep(self.root, complete)
 
     def sweep(self, parent: Element, complete: bool) -> Iterator[tuple[str, Element, int | None]]:
@@ -129,6 +129,7 @@ class _RecordWalker:
         for index in range(max(finished, 0)):
             child = parent[index]
             if self.is_record(child.tag):
+                check_depth(child)
                 yield RECORD, child, None
             else:  # a finished container (a whole <channel>) may hold records
                 yield from self.sweep(child, True)
@@ -138,6 +139,34 @@ class _RecordWalker:
             growing = parent[-1]
             if not self.is_record(growing.tag):
                 yield from self.sweep(growing, False)
+
+
+def too_deep() -> ImportFormatError:
+    return ImportFormatError(
+        f"elements are nested more than {MAX_DEPTH} levels deep; no real export does that,"
+        " so the file is refused"
+    )
+
+
+def check_depth_of_growing_path(root: Element) -> None:
+    """The unfinished part of the tree: refused before it can grow without bound."""
+    node, depth = root, 0
+    while len(node):
+        node = node[-1]
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise too_deep()
+
+
+def check_depth(record: Element, base: int = 1) -> None:
+    """A finished record, walked without recursion (a deep one would exhaust the stack)."""
+    stack = [(child, base + 1) for child in record]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise too_deep()
+        if len(node):
+            stack.extend((child, depth + 1) for child in node)
 
 
 def _feed(parser: XMLParser | XMLPullParser, chunk: bytes | None) -> None:
@@ -239,37 +268,3 @@ def text_of(elem: Element | None, ctx: ParseContext | None = None, line: int | N
     if ctx is not None:
         ctx.warn(f"<{local(elem.tag)}> contains XML elements; kept their text only", line)
     return "".join(elem.itertext())
-
-
-def derived_key(*parts: str) -> str:
-    """A stable key for something the source gave no id, so re-imports match."""
-    return "sha-" + hashlib.sha256("\n".join(parts).encode()).hexdigest()[:20]
-
-
-# --- dates ---------------------------------------------------------------------------------
-
-ZERO_DATE = "0000-00-00 00:00:00"
-
-
-def parse_datetime_utc(
-    value: str, ctx: ParseContext, line: int | None, what: str
-) -> datetime | None:
-    """ISO 8601 / 'YYYY-MM-DD HH:MM:SS' / RFC 822 text to an aware UTC datetime; naive means UTC."""
-    value = value.strip()
-    if not value or value == ZERO_DATE:
-        return None
-    try:
-        parsed = _parse_any(value)
-        if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=UTC)
-        return parsed.astimezone(UTC)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        ctx.warn(f"unreadable {what} {value!r}; left empty", line)
-        return None
-
-
-def _parse_any(value: str) -> datetime:
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return parsedate_to_datetime(value)  # RSS's RFC 822 dates

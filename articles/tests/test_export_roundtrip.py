@@ -130,8 +130,9 @@ def test_export_document_fields(tmp_path, moderator):
 
     assert (data["format"], data["version"]) == ("moderato", 1)
     seed = next(a for a in data["articles"] if a["id"].startswith("text:"))
-    assert seed["slug"] == "north-korea-opens-the-door-to-mobile-internetfor-foreigners"
-    assert seed["id"] == f"text:{seed['slug']}"
+    assert seed["slug"] == "north-korea-opens-the-door-to-mobile-internet-for-foreigners"
+    # The source id re-imports match on predates readable slugs and stays as it was.
+    assert seed["id"] == "text:north-korea-opens-the-door-to-mobile-internetfor-foreigners"
     comments = seed["comments"]
     # Thread order: each comment, then its replies.
     assert [(c["author_name"], c["is_staff_reply"]) for c in comments] == [

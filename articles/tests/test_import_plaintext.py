@@ -23,7 +23,7 @@ def test_seed_article_fields():
     assert (report.articles_created, report.comments_created) == (1, 3)
     article = Article.objects.get()
     assert article.title == "North Korea Opens The Door To Mobile Internet—For Foreigners"
-    assert article.slug == "north-korea-opens-the-door-to-mobile-internetfor-foreigners"
+    assert article.slug == "north-korea-opens-the-door-to-mobile-internet-for-foreigners"
     assert article.deck == (
         'The scheme will give 3G connectivity to tourists and non-DPRK nationals "no later '
         'than March 1."'

@@ -2,7 +2,8 @@
 
 The counts were derived by the parser's author and re-checked against the files with the
 standard library (see `file_comment_texts`); where the loader's rules differ from a raw count
-(articles without comments are skipped for Disqus and WXR, orphans become top level), the
+(articles without comments are skipped for Disqus and for WXR items other than
+published posts and pages with content, orphans become top level), the
 numbers here are what the loader does, and the report says so.
 """
 
@@ -48,20 +49,21 @@ EXPECTED = {
         2, {APPROVED: 4, REMOVED: 1}, {"comment": 5}, skipped=1, replies=2, homeless=1, depth=2,
     ),
     # 186 <item>s but 168 distinct post ids: 18 items appear twice.
+    # Published posts and pages with content stand alone; other items only with comments.
     "wxr/wptt-theme-unit-test-data.xml": Expected(
-        7, {APPROVED: 30, PENDING: 3}, {"comment": 29, "pingback": 2, "trackback": 2},
-        skipped=161, replies=10, depth=10,
+        76, {APPROVED: 30, PENDING: 3}, {"comment": 29, "pingback": 2, "trackback": 2},
+        skipped=92, replies=10, depth=10,
     ),
     "wxr/isso-fixture-wxr-1.0.xml": Expected(
         2, {APPROVED: 8}, {"comment": 8}, skipped=1, replies=3, depth=3,
     ),
     # 20 <item>s, 12 distinct; the reply to the missing comment 121 becomes top level.
     "wxr/pelican-wordpressexport-1.1.xml": Expected(
-        1, {APPROVED: 3, REMOVED: 1}, {"comment": 3, "pingback": 1}, skipped=11, replies=1,
+        6, {APPROVED: 3, REMOVED: 1}, {"comment": 3, "pingback": 1}, skipped=6, replies=1,
         orphans=1, depth=2,
     ),
     "wxr/wpcf-content-framework-2.2.xml": Expected(
-        10, {APPROVED: 21}, {"comment": 21}, skipped=28, replies=3, depth=2,
+        28, {APPROVED: 21}, {"comment": 21}, skipped=10, replies=3, depth=2,
     ),
     "json/isso-generic.json": Expected(2, {APPROVED: 2}, {"comment": 2}, depth=1),
     "json/commento-remark42-fixture.json": Expected(

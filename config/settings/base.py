@@ -132,7 +132,7 @@ else:
 # bounds memory and changes nobody records (e.g. a staff member's name). Bump the version
 # when a deploy changes how pages look.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400)
-PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "2")  # 2: share tags, named comments
+PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "3")  # 3: staff never by login name
 
 # Sessions live in the database (or the shared cache), never in process memory,
 # so any app process behind the load balancer can serve any request.

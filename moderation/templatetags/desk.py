@@ -1,10 +1,14 @@
+import difflib
+import html
 from functools import lru_cache
 
 from django import template
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
 
+from articles.importers.report import sanitised_summary
 from moderation.selectors import COUNT_CAP
 from moderation.services import time_ago
 
@@ -49,3 +53,39 @@ def when(moment) -> str:
 def ago(moment) -> str:
     """ "just now", "2 minutes ago": the wording of conflict messages."""
     return time_ago(moment) if moment else ""
+
+
+@register.simple_tag
+def source_diff(before_html: str, after_html: str) -> str:
+    """What the source changed in a comment's text, word by word: <del>old</del> <ins>new</ins>."""
+    before, after = (
+        html.unescape(strip_tags(markup)).split() for markup in (before_html, after_html)
+    )
+    parts = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(format_html("{}", " ".join(before[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(format_html("<del>{}</del>", " ".join(before[a1:a2])))
+        if b2 > b1:
+            parts.append(format_html("<ins>{}</ins>", " ".join(after[b1:b2])))
+    return mark_safe(" ".join(parts))  # noqa: S308 - every part went through format_html
+
+
+def words_of(markup: str) -> list[str]:
+    return html.unescape(strip_tags(markup)).split()
+
+
+@register.filter
+def sanitised(counts: dict | None) -> str:
+    """{"script": 3, "onerror": 1} -> "script ×3, onerror ×1": what an import's cleaning removed."""
+    return sanitised_summary(counts or {})
+
+
+@register.filter
+def held_status(key: str) -> str:
+    """A held status as an ImportRun keeps it ("hidden:spam") in words: "hidden (spam)"."""
+    status, _, reason = key.partition(":")
+    return f"{status} ({reason.replace('_', ' ')})" if reason else status

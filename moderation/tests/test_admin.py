@@ -95,6 +95,21 @@ def test_events_are_read_only_and_cannot_be_deleted_in_admin(client, moderator):
     assert ModerationEvent.objects.filter(pk=event.pk).exists()
 
 
+def test_a_staff_alias_made_in_the_admin_records_who_made_it(client, moderator):
+    from articles.models import ImportRun, StaffAlias
+
+    admin_user = make_user("root", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+
+    client.post(reverse("admin:articles_staffalias_add"), {"name": "dscully", "user": moderator.pk})
+
+    alias = StaffAlias.objects.get()
+    assert (alias.name, alias.user, alias.created_by) == ("dscully", moderator, admin_user)
+    run = ImportRun.objects.create(file_name="f.json", format="json", source_statuses="kept")
+    page = client.get(reverse("admin:articles_importrun_change", args=[run.pk]))
+    assert "Source statuses" in page.content.decode()
+
+
 def test_reply_from_the_admin_under_a_comment_hidden_meanwhile_is_a_conflict(moderator_client):
     comment = make_comment()
     page = moderator_client.get(reverse("admin:articles_comment_change", args=[comment.pk]))

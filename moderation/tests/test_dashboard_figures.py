@@ -49,7 +49,7 @@ def test_per_moderator_counts_and_reversals(history, moderator):
     assert rows == [
         ("Dana Scully", {"approve": 2, "hide": 1, "restore": 1}, 4, 1),
         ("Fox Mulder", {"approve": 1, "hide": 2}, 3, 1),
-        ("Automatic rules", {"hide": 1}, 1, 0),
+        ("Automatic", {"hide": 1}, 1, 0),
     ]
     assert (figures.totals.automatic, figures.totals.by_people) == (1, 7)
     assert figures.totals.reversals == 2

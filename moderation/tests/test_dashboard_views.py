@@ -196,3 +196,27 @@ def counts_and_waits():
         ),
         sorted(FirstDecision.objects.values_list("comment_id", "decided_at", "waited_seconds")),
     )
+
+
+def test_a_decision_after_the_source_changed_the_text_is_no_reversal(moderator):
+    comment = make_comment()
+    services.approve(comment, actor=moderator)
+    ModerationEvent.objects.create(  # what an import records when the source rewrote it
+        comment=comment,
+        actor=None,
+        action=ModerationEvent.Action.TEXT_CHANGED_AT_SOURCE,
+        status_before="approved",
+        status_after="pending",
+    )
+    Comment.objects.filter(pk=comment.pk).update(status="pending")
+    services.approve(comment, actor=moderator)
+    kept = counts_and_waits()
+
+    rollup.rebuild()
+
+    assert counts_and_waits() == kept
+    assert DailyDecisionCount.objects.values_list("action", "decisions", "reversals").get() == (
+        "approve",
+        2,
+        0,
+    )

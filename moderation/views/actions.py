@@ -95,6 +95,21 @@ def hide(request, pk):
 
 @require_POST
 @moderator_required
+def hide_removed(request, pk):
+    """One key on the desk: hide a comment the source deleted after it was approved."""
+    comment = get_object_or_404(Comment, pk=pk)
+    version = seen_version(request)
+    outcome = attempt(
+        lambda: services.hide_removed_at_source(
+            comment, actor=request.user, expected_version=version
+        ),
+        f"Hid the comment by {who(comment)}: removed at source.",
+    )
+    return answer(request, comment, outcome)
+
+
+@require_POST
+@moderator_required
 def restore(request, pk):
     """Reverse a decision: the comment goes back to pending, with a new event."""
     comment = get_object_or_404(Comment, pk=pk)

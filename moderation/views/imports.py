@@ -3,16 +3,19 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from articles.importers.service import ImportFailed
 from articles.importers.staging import confirm_import, stage_upload
 from articles.models import ImportRun, PendingImport
 
+from .. import services
 from ..forms import ImportUploadForm
+from .common import moderator_required
 
 IMPORT_PERM = "articles.import_articles"
 RUNS_PER_PAGE = 50
@@ -73,10 +76,39 @@ def preview(request, pk):
     return render(request, "moderation/import_preview.html", {"pending": pending})
 
 
+def history_reader_required(view):
+    """Editors see what they imported; moderators see it too, to accept held statuses."""
+
+    def check(request, *args, **kwargs):
+        if not (
+            request.user.has_perm(IMPORT_PERM) or request.user.has_perm(services.MODERATE_PERM)
+        ):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return login_required(check)
+
+
 @require_safe
-@importer_required
+@history_reader_required
 def runs(request):
-    page = Paginator(ImportRun.objects.select_related("user"), RUNS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    runs = ImportRun.objects.select_related("user", "statuses_decided_by").defer("held_statuses")
+    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "moderation/import_list.html", {"page": page})
+
+
+@require_POST
+@moderator_required
+def accept_statuses(request, pk):
+    """A moderator accepts, in their name, the statuses an import's file carried."""
+    run = get_object_or_404(ImportRun, pk=pk)
+    try:
+        result = services.accept_source_statuses(run, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        text = f"Accepted the source's statuses of {run.file_name}: {result.changed} changed"
+        if result.conflicts:
+            text += f", {result.conflicts} left as a person decided them since"
+        messages.success(request, text + ".")
+    return redirect("moderation:imports")

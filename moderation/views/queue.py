@@ -57,7 +57,7 @@ def dashboard_filters(form: QueueFilterForm, filters: dict) -> list[dict]:
         value = filters[name]
         field = form.fields[name]
         if name == "decided_by":
-            words = {"automatic": "automatic rules", "people": "people"}.get(value)
+            words = {"automatic": "automatic decisions", "people": "people"}.get(value)
             words = words or person_name(value)
         elif hasattr(field, "choices"):
             words = dict(field.choices).get(value, value)

@@ -172,6 +172,7 @@
     k: () => move(-1),
     a: () => current?.querySelector("form[data-desk-action=approve]")?.requestSubmit(),
     h: hideCurrent,
+    d: () => current?.querySelector("form[data-desk-action=hide-removed]")?.requestSubmit(),
     r: replyToCurrent,
     x: toggleCurrent,
     o: () => current?.querySelector(".desk-open")?.click(),

@@ -2,7 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importers.detect import FORMATS
+from articles.importers.formats import FORMATS
 from articles.importers.service import ImportFailed, import_file
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from articles.importers import disqus, feeds, wxr
-from articles.importers.detect import FORMATS, detect_format
+from articles.importers.detect import detect_format
+from articles.importers.formats import FORMATS
 from articles.importers.records import ImportFormatError, ParseContext
 
 SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
@@ -114,7 +115,9 @@ def test_every_cut_of_every_sample_fails_cleanly(path):
     for cut in sorted(c for c in cuts if c < len(data)):
         piece = data[:cut]
         try:
-            records = list(FORMATS[detect_format(piece[:8192])](io.BytesIO(piece), ParseContext()))
+            records = list(
+                FORMATS[detect_format(piece[:8192])].parse(io.BytesIO(piece), ParseContext())
+            )
         except ImportFormatError:
             continue
         # A cut JSON Lines file can still be whole lines; anything else must have failed.

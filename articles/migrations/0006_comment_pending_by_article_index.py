@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0004_article_language_revised_and_dated_order"),
+        ("articles", "0005_import_trust"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
