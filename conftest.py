@@ -120,7 +120,7 @@ def desk_roles(transactional_db):
     ContentType.objects.clear_cache()
     for app_config in apps.get_app_configs():
         create_permissions(app_config, verbosity=0)
-    role_migrations = ["0002_groups", "0005_dashboard_permission_and_backfill"]
+    role_migrations = ["0002_groups", "0007_dashboard_permission_and_backfill"]
     roles = [import_module(f"moderation.migrations.{name}").ROLES for name in role_migrations]
     for name, perms in [role for migration in roles for role in migration.items()]:
         group, _ = Group.objects.get_or_create(name=name)

@@ -113,6 +113,7 @@ class Comment(models.Model):
         DUPLICATE = "duplicate", "Duplicate"
         OTHER = "other", "Other"
         REMOVED_AT_SOURCE = "removed_at_source", "Removed at source"
+        BANNED_WORD = "banned_word", "Banned word"
 
     class Kind(models.TextChoices):
         COMMENT = "comment", "Comment"

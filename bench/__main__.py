@@ -8,7 +8,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["imports", "desk", "public", "dashboard"]
+MODULES = ["imports", "desk", "public", "triage", "dashboard"]
 
 
 def main(names: list[str]) -> None:

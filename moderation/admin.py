@@ -5,12 +5,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 
 from articles.models import Comment
 
 from . import services
 from .forms import DecisionForm, HideForm, ReplyForm, error_text
-from .models import ModerationEvent
+from .models import LearnedModel, ModerationEvent, TriageRules
+from .triage.forms import RulesForm
 
 
 class EventInline(admin.TabularInline):
@@ -20,7 +22,16 @@ class EventInline(admin.TabularInline):
     fk_name = "comment"
     extra = 0
     can_delete = False
-    fields = ("created_at", "actor", "action", "status_before", "status_after", "reason", "note")
+    fields = (
+        "created_at",
+        "actor",
+        "rule",
+        "action",
+        "status_before",
+        "status_after",
+        "reason",
+        "note",
+    )
     readonly_fields = fields
     ordering = ("-created_at", "-id")
 
@@ -158,8 +169,16 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(admin.ModelAdmin):
-    list_display = ("created_at", "actor", "action", "comment", "status_before", "status_after")
-    list_filter = ("action", "reason", "created_at")
+    list_display = (
+        "created_at",
+        "actor",
+        "rule",
+        "action",
+        "comment",
+        "status_before",
+        "status_after",
+    )
+    list_filter = ("action", "reason", "rule", "created_at")
     search_fields = ("note", "actor__username", "comment__body")
     list_select_related = ("actor", "comment")
     readonly_fields = [f.name for f in ModerationEvent._meta.fields]
@@ -171,4 +190,49 @@ class ModerationEventAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TriageRules)
+class TriageRulesAdmin(admin.ModelAdmin):
+    """The one rules row; the same form and checks as the rules page."""
+
+    form = RulesForm
+    readonly_fields = ("updated_at", "updated_by")
+
+    def has_add_permission(self, request):
+        return not TriageRules.objects.exists() and self.has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("moderation.manage_rules")
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        obj.updated_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(LearnedModel)
+class LearnedModelAdmin(admin.ModelAdmin):
+    """Trained versions and their measured quality, read-only (train from the rules page)."""
+
+    list_display = ("version", "trained_at", "decisions", "trained_by")
+    exclude = ("data",)
+    readonly_fields = (
+        "version",
+        "file_name",
+        "sha256",
+        "trained_at",
+        "trained_by",
+        "decisions",
+        "metrics",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -7,7 +7,7 @@ from django.template.defaultfilters import filesizeformat
 from articles.importers.formats import FORMATS
 from articles.models import Comment
 
-from .models import DeskEmailSettings
+from .models import DeskEmailSettings, Rule
 from .rollup import DECISION_ACTIONS
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS, validate_reason
 from .tabs import DEFAULT_TAB, TAB_NAMES
@@ -75,7 +75,11 @@ class QueueFilterForm(forms.Form):
         ("answered", "Answered by staff"),
         ("unanswered", "Not answered by staff"),
     ]
-    ORDER_CHOICES = [("newest", "Newest first"), ("oldest", "Oldest first")]
+    ORDER_CHOICES = [
+        ("newest", "Newest first"),
+        ("oldest", "Oldest first"),
+        ("likely", "Most likely to be hidden"),
+    ]
 
     tab = forms.ChoiceField(choices=[(name, name) for name in TAB_NAMES], required=False)
     article = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
@@ -90,6 +94,9 @@ class QueueFilterForm(forms.Form):
     source_status = forms.CharField(label="Source said", required=False, max_length=40)
     staff = forms.ChoiceField(label="Staff", choices=STAFF_CHOICES, required=False)
     order = forms.ChoiceField(choices=ORDER_CHOICES, required=False)
+    marker = forms.ChoiceField(
+        label="Why held", choices=[("", "Any"), *Rule.choices], required=False
+    )
     # Set by the dashboard's links to say what a number counts; carried as hidden fields.
     older_than = forms.IntegerField(min_value=1, max_value=24 * 366, required=False)  # hours
     decided = forms.ChoiceField(

@@ -6,6 +6,10 @@ from django.utils import timezone
 
 from articles.models import Comment
 
+from .triage.models import CommentTriage, LearnedModel, Rule, TriageRules
+
+__all__ = ["CommentTriage", "LearnedModel", "ModerationEvent", "Rule", "TriageRules"]
+
 
 class ModerationEventQuerySet(models.QuerySet):
     # The log is append-only: bulk edits and deletes are refused at the ORM level too.
@@ -28,7 +32,7 @@ class ModerationEvent(models.Model):
         TEXT_CHANGED_AT_SOURCE = "text_changed_at_source", "Text changed at source"
 
     comment = models.ForeignKey(Comment, on_delete=models.PROTECT, related_name="events")
-    # Empty for automatic events (an import), never for a person's decision.
+    # Empty for automatic events: an import's, or a triage rule's (named in `rule`).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -36,6 +40,7 @@ class ModerationEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="moderation_events",
     )
+    rule = models.CharField(max_length=30, choices=Rule, blank=True)
     action = models.CharField(max_length=30, choices=Action)
     status_before = models.CharField(max_length=10, choices=Comment.Status)
     status_after = models.CharField(max_length=10, choices=Comment.Status)
@@ -70,8 +75,11 @@ class ModerationEvent(models.Model):
 
     @property
     def actor_name(self) -> str:
-        """Who acted, by full name (never a login name when there is one); "Automatic"."""
+        """Who acted, by full name (never a login name when there is one); for automatic
+        events the triage rule that decided, else "Automatic (import)"."""
         if self.actor is None:
+            if self.rule:
+                return f"rule “{self.get_rule_display()}”"
             return "Automatic (import)"
         return self.actor.get_full_name() or self.actor.get_username()
 

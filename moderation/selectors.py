@@ -49,6 +49,8 @@ def matching(filters: dict) -> QuerySet[Comment]:
         comments = comments.filter(created_at__lt=day_start(filters["date_to"], days=1))
     if "source_status" in filters:
         comments = comments.filter(source_status=filters["source_status"])
+    if "marker" in filters:
+        comments = comments.filter(triage__marker_rules__contains=f",{filters['marker']},")
     if "older_than" in filters:
         since = timezone.now() - timezone.timedelta(hours=filters["older_than"])
         comments = comments.filter(created_at__lt=since)
@@ -129,6 +131,10 @@ def in_tab(comments: QuerySet[Comment], tab: str) -> QuerySet[Comment]:
 def ordered(comments: QuerySet[Comment], tab: str, order: str) -> QuerySet[Comment]:
     """Newest or oldest first. Within one status, ordering by status too (a constant)
     makes PostgreSQL walk the comment_queue index instead of filtering a time index."""
+    if order == "likely":  # triage: holding markers first, then by score
+        return comments.order_by(
+            F("triage__likelihood").desc(nulls_last=True), "-created_at", "-id"
+        )
     fields = ["created_at", "id"] if order == "oldest" else ["-created_at", "-id"]
     if status_of(tab):
         fields.insert(0, "status")
@@ -186,7 +192,7 @@ def queue_page(filters: dict, page_number):
     comments = matching(filters)
     counts, newest_id = tab_counts_and_newest_id(comments)
     rows = ordered(in_tab(comments, filters["tab"]), filters["tab"], filters["order"])
-    rows = rows.select_related("article", "parent")
+    rows = rows.select_related("article", "parent", "triage")
     paginator = CountedPaginator(rows, PAGE_SIZE, count=counts[filters["tab"]])
     return paginator.get_page(page_number), counts, newest_id
 

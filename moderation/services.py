@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.timesince import timesince
 
@@ -33,8 +33,9 @@ Reason = Comment.HiddenReason
 Action = ModerationEvent.Action
 MODERATE_PERM = "moderation.moderate_comments"
 REPLY_PERM = "moderation.reply_as_staff"
-# Reasons a moderator can pick; "removed at source" is only set by imports.
-MODERATOR_REASONS = [r for r in Reason if r != Reason.REMOVED_AT_SOURCE]
+# Reasons a moderator can pick; "removed at source" is only set by imports and
+# "banned word" only by the triage rule.
+MODERATOR_REASONS = [r for r in Reason if r not in (Reason.REMOVED_AT_SOURCE, Reason.BANNED_WORD)]
 BULK_CHUNK = 2000
 MAX_REPLY_LENGTH = 10_000
 
@@ -257,7 +258,59 @@ def lock_and_sort(
     return changing
 
 
-def insert_events(ids: list[int], actor: User, rule: Rule, now: datetime) -> None:
+def decide_by_rule(
+    comment_ids: Iterable[int], *, rule: str, status: str, reason: str = "", note: str = ""
+) -> int:
+    """A triage rule's decision on comments nobody has decided: one event each, no actor.
+
+    Only comments still pending and never decided are changed (a person may have got
+    there first); returns how many changed.
+    """
+    action = Action.HIDE if status == Status.HIDDEN else Action.APPROVE
+    ids = sorted(set(comment_ids))
+    now = timezone.now()
+    changed, touched_articles = 0, set()
+    with transaction.atomic():
+        for start in range(0, len(ids), BULK_CHUNK):
+            rows = dict(
+                Comment.objects.select_for_update()
+                .filter(pk__in=ids[start : start + BULK_CHUNK], status=Status.PENDING)
+                .filter(moderated_at__isnull=True)
+                .values_list("pk", "article_id")
+            )
+            if not rows:
+                continue
+            rollup.record_bulk(list(rows), None, action, reason, now)
+            insert_events(list(rows), None, Rule(action, status, reason, note), now, by_rule=rule)
+            Comment.objects.filter(pk__in=list(rows)).update(
+                status=status, hidden_reason=reason, moderated_at=now, version=F("version") + 1
+            )
+            changed += len(rows)
+            touched_articles.update(rows.values())
+        mark_articles_changed(touched_articles)
+    return changed
+
+
+def undo_rule(rule: str, *, since: datetime, actor: User, note: str = "") -> BulkResult:
+    """Return to pending every comment whose latest decision is `rule`'s, made since `since`."""
+    require(actor, MODERATE_PERM)
+    latest = ModerationEvent.objects.filter(comment=OuterRef("comment_id")).order_by(
+        "-created_at", "-id"
+    )
+    ids = (
+        ModerationEvent.objects.filter(rule=rule, actor__isnull=True, created_at__gte=since)
+        .annotate(latest_id=Subquery(latest.values("id")[:1]))
+        .filter(id=F("latest_id"))
+        .values_list("comment_id", flat=True)
+    )
+    label = ModerationEvent(rule=rule).get_rule_display()
+    note = note or f"Undid the rule “{label}” since {since:%Y-%m-%d %H:%M}"
+    return bulk_decide(list(ids), actor, Rule(Action.RESTORE, Status.PENDING, "", note), None, None)
+
+
+def insert_events(
+    ids: list[int], actor: User | None, rule: Rule, now: datetime, *, by_rule: str = ""
+) -> None:
     """INSERT … SELECT: the database copies each locked comment's old status into its event.
 
     Building 10,000 ModerationEvent objects for bulk_create costs ~0.5 s of Python.
@@ -267,15 +320,15 @@ def insert_events(ids: list[int], actor: User, rule: Rule, now: datetime) -> Non
     placeholders = ", ".join(["%s"] * len(ids))
     sql = (  # only table names and placeholders are formatted in
         f"INSERT INTO {quote(ModerationEvent._meta.db_table)}"  # noqa: S608
-        " (comment_id, actor_id, action, status_before, status_after, reason, note, created_at)"
-        " SELECT id, %s, %s, status, %s, %s, %s, %s"
+        " (comment_id, actor_id, rule, action, status_before, status_after, reason, note,"
+        " created_at) SELECT id, %s, %s, %s, status, %s, %s, %s, %s"
         f" FROM {quote(Comment._meta.db_table)} WHERE id IN ({placeholders})"
     )
     when = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [actor.pk, rule.action, rule.status, rule.reason, rule.note.strip(), when, *ids]
-        )
+        actor_id = actor.pk if actor is not None else None
+        values = [actor_id, by_rule, rule.action, rule.status, rule.reason, rule.note.strip()]
+        cursor.execute(sql, [*values, when, *ids])
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import rules
 
 app_name = "moderation"
 urlpatterns = [
@@ -17,6 +18,10 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("imports/", views.import_runs, name="imports"),
+    path("rules/", rules.rules, name="rules"),
+    path("rules/run/", rules.run, name="rules_run"),
+    path("rules/undo/", rules.undo, name="rules_undo"),
+    path("rules/train/", rules.train, name="rules_train"),
     path(
         "imports/<int:pk>/accept-statuses/",
         views.import_accept_statuses,

@@ -7,8 +7,10 @@ import os
 from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
+from django.conf import settings
 from django.db import DatabaseError, DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from ..models import ImportRun
 from .detect import detect_format
@@ -19,6 +21,9 @@ from .records import ImportFormatError, ParseContext
 from .trust import COMMAND_LINE, ImportTrust, web_trust
 
 SNIFF_BYTES = 8192
+# Called with the ids of the comments an import created, inside its transaction, before
+# anyone sees them (the moderation app's triage rules). Defaults to settings.IMPORT_AFTER_LOAD.
+AfterLoad = Callable[[list[int]], object]
 logger = logging.getLogger(__name__)
 
 
@@ -36,6 +41,7 @@ def import_file(
     all_pending: bool = False,
     trust: ImportTrust | None = None,
     on_progress: Callable[[int], None] | None = None,
+    after_load: AfterLoad | None = None,
 ) -> ImportReport:
     """Import one file from disk (see `import_stream`)."""
     try:
@@ -53,6 +59,7 @@ def import_file(
             all_pending=all_pending,
             trust=trust,
             on_progress=on_progress,
+            after_load=after_load,
         )
 
 
@@ -67,6 +74,7 @@ def import_stream(
     all_pending: bool = False,
     trust: ImportTrust | None = None,
     on_progress: Callable[[int], None] | None = None,
+    after_load: AfterLoad | None = None,
 ) -> ImportReport:
     """Parse and load one file in one transaction; a dry run rolls back and records nothing.
 
@@ -91,6 +99,8 @@ def import_stream(
         with transaction.atomic():
             loader = Loader(report, trust=trust, all_pending=all_pending, on_progress=on_progress)
             loader.load(read_records(parse, stream, ctx))
+            if not dry_run and loader.created_comment_ids:
+                (after_load or default_after_load())(loader.created_comment_ids)
             report.warnings[:0] = [
                 f"line {w.line}: {w.message}" if w.line else w.message for w in ctx.warnings
             ]
@@ -109,6 +119,14 @@ def import_stream(
         record_statuses(run, report, trust, user)
         run.save()
     return report
+
+
+def default_after_load() -> AfterLoad:
+    return import_string(settings.IMPORT_AFTER_LOAD) if settings.IMPORT_AFTER_LOAD else noop
+
+
+def noop(comment_ids: list[int]) -> None:
+    return None
 
 
 def record_statuses(run: ImportRun, report: ImportReport, trust: ImportTrust, user) -> None:

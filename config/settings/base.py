@@ -209,6 +209,16 @@ MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", IMPORT_MAX_UPLOAD_BYT
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Triage: where trained models are written (each is also kept in the database, so an app
+# server whose directory lacks a version writes it there on first use), and how many
+# people's decisions training needs before it agrees to train.
+TRIAGE_MODEL_DIR = Path(os.environ.get("TRIAGE_MODEL_DIR", MEDIA_ROOT / "triage-models"))
+TRIAGE_MIN_DECISIONS = env_int("TRIAGE_MIN_DECISIONS", 200)
+# The import service calls this with the ids of the comments an import created, inside
+# the import's transaction (the articles app never imports moderation itself).
+IMPORT_AFTER_LOAD = "moderation.triage.service.triage_new_comments"
+
 # Mail: the digest and the queue alert. Printed to the console unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -5,9 +5,14 @@ prefix, so they exercise the cache production uses; without it, local memory.
 """
 
 import os
+import tempfile
+from pathlib import Path
 
 from .base import *  # noqa: F403
 from .base import REDIS_URL, STORAGES
+
+# Trained models go to a throwaway directory, never the checkout's media/.
+TRIAGE_MODEL_DIR = Path(tempfile.mkdtemp(prefix="moderato-test-models-"))
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

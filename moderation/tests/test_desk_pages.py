@@ -73,8 +73,9 @@ def test_pages_run_a_fixed_number_of_queries(
     comment_url = reverse("moderation:comment", args=[target.pk])
     article_url = reverse("moderation:article", args=[article.pk])
     # session, user, user permissions, group permissions, the comment with its
-    # article, the article's comments, events with actors, the author's record.
-    with django_assert_num_queries(8):
+    # article and triage row, the article's comments, events with actors, the author's
+    # record, the newest learned model (to explain its score).
+    with django_assert_num_queries(9):
         assert moderator_client.get(comment_url).status_code == 200
     # session, user, user permissions, group permissions, article, its comments.
     with django_assert_num_queries(6):

@@ -40,7 +40,7 @@ def answer(request, comment: Comment, outcome: Outcome):
     if not wants_row(request):
         messages.add_message(request, LEVELS[outcome.level], outcome.text)
         return back(request)
-    comment = Comment.objects.select_related("article", "parent").get(pk=comment.pk)
+    comment = Comment.objects.select_related("article", "parent", "triage").get(pk=comment.pk)
     tab = request.POST.get("tab", DEFAULT_TAB)
     status = status_of(tab)
     context = {

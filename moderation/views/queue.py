@@ -15,7 +15,7 @@ from ..tabs import TABS
 from .common import back, controls_context, moderator_required
 
 FILTER_KEYS = [name for name in QueueFilterForm.base_fields if name != "tab"]
-MORE_FILTERS = ["author", "date_from", "date_to", "source_status", "staff"]
+MORE_FILTERS = ["author", "date_from", "date_to", "source_status", "staff", "marker"]
 
 
 @require_safe

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0005_import_trust"),
+        ("articles", "0006_banned_word_reason"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -32,7 +32,7 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("moderation", "0004_dashboard_counts_and_email_settings")]
+    dependencies = [("moderation", "0006_dashboard_counts_and_email_settings")]
 
     operations = [
         migrations.RunPython(grant, migrations.RunPython.noop),

@@ -1,0 +1,29 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from moderation.triage import learning
+
+
+class Command(BaseCommand):
+    help = "Train the learned triage score on the decisions people made here; store a new version."
+
+    def handle(self, *args, **options):
+        try:
+            model = learning.train()
+        except learning.NotEnoughDecisions as refusal:
+            raise CommandError(str(refusal)) from None
+        metrics = model.metrics
+        quality, rules = metrics["model"], metrics["rules"]
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Trained version {model.version} on {model.decisions} decisions "
+                f"({metrics['held_out']} newest held out)."
+            )
+        )
+        self.stdout.write(
+            f"  learned score: ROC-AUC {quality.get('roc_auc')}, at {quality['threshold']}: "
+            f"precision {quality['precision']}, recall {quality['recall']}; "
+            f"precision at 90% recall {quality.get('precision_at_90_recall')}"
+        )
+        self.stdout.write(
+            f"  rules alone: precision {rules['precision']}, recall {rules['recall']}"
+        )

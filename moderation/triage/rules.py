@@ -1,0 +1,271 @@
+"""The rules, compiled once, judging a batch of comments: markers, scores, a decision."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from articles.models import Comment
+
+from . import learning
+from .authors import AuthorStats, author_key, author_stats, earlier_texts, text_hash
+from .evidence import domain, domain_set, in_domains, links, plain_text
+from .models import Rule, TriageRules
+from .scores import offensive_scores
+from .words import Hit, Text, WordList, snippet
+
+Status = Comment.Status
+MAX_SNIPPETS = 3
+
+
+@dataclass
+class Draft:
+    """One comment as the rules see it (a stored comment, or the rules page's test box)."""
+
+    body: str  # the sanitised HTML readers see
+    source_body: str = ""
+    author_name: str = ""
+    author_email: str = ""
+    # What sanitising took out of the source ("script", "onerror", "javascript:"), as the
+    # import recorded it on the comment.
+    sanitised_away: list[str] = field(default_factory=list)
+    pk: int | None = None
+    status: str = Status.PENDING
+    undecided: bool = True  # pending and never decided by a person or a rule
+
+    @classmethod
+    def of(cls, comment: Comment) -> Draft:
+        return cls(
+            body=comment.body,
+            source_body=comment.source_body,
+            author_name=comment.author_name,
+            author_email=comment.author_email,
+            sanitised_away=[s.strip() for s in comment.sanitised_away.split(",") if s.strip()],
+            pk=comment.pk,
+            status=comment.status,
+            undecided=comment.status == Status.PENDING and comment.moderated_at is None,
+        )
+
+
+@dataclass
+class Verdict:
+    markers: list[dict] = field(default_factory=list)
+    offensive: float | None = None
+    learned: float | None = None
+    learned_version: int | None = None
+    decision: Rule | None = None  # BANNED_WORDS hides, TRUSTED_AUTHOR approves
+    text_hash: str = ""
+    author_key: str = ""
+
+    @property
+    def holds(self) -> bool:
+        return any(m["holds"] for m in self.markers)
+
+    @property
+    def likelihood(self) -> float:
+        """Holding markers count one each; the highest score breaks ties."""
+        scores = [s for s in (self.offensive, self.learned) if s is not None]
+        return sum(1 for m in self.markers if m["holds"]) + max(scores, default=0.0)
+
+    def add(self, rule: Rule, summary: str, *, holds: bool = True, **evidence) -> None:
+        self.markers.append(
+            {
+                "rule": rule.value,
+                "label": rule.label,
+                "summary": summary,
+                "holds": holds,
+                "evidence": evidence,
+            }
+        )
+
+
+class Triage:
+    """The site's rules ready to judge comments; build one per run, not per comment."""
+
+    def __init__(
+        self,
+        rules: TriageRules,
+        *,
+        scorer: learning.Scorer | None = None,
+        use_learned: bool = True,
+    ):
+        self.rules = rules
+        self.banned = WordList.from_lines(rules.banned_words)
+        self.suspect = WordList.from_lines(rules.suspect_words)
+        self.allowed = domain_set(rules.allowed_domains)
+        self.denied = domain_set(rules.denied_domains)
+        if scorer is None and use_learned:
+            scorer = learning.current_scorer()
+        self.scorer = scorer
+
+    def judge(self, drafts: list[Draft]) -> list[Verdict]:
+        """A verdict per draft, in order: a few queries and two vectorised scores per batch."""
+        texts = [plain_text(d.body) for d in drafts]
+        searchable = [Text(t) for t in texts]
+        verdicts = [
+            Verdict(text_hash=text_hash(t), author_key=author_key(d.author_name, d.author_email))
+            for d, t in zip(drafts, searchable, strict=True)
+        ]
+        stats = self.author_stats({v.author_key for v in verdicts if v.author_key})
+        repeats = self.repeats(drafts, verdicts)
+        offensive = offensive_scores(texts) if self.rules.offensive_enabled else []
+        learned = self.scorer.scores(texts) if self.scorer else []
+        for at, (draft, text, verdict) in enumerate(zip(drafts, searchable, verdicts, strict=True)):
+            if offensive:
+                verdict.offensive = offensive[at]
+            if learned:
+                verdict.learned, verdict.learned_version = learned[at], self.scorer.version
+            self.mark(draft, text, verdict, stats.get(verdict.author_key), repeats)
+        return verdicts
+
+    def author_stats(self, keys: set[str]) -> dict[str, AuthorStats]:
+        r = self.rules
+        if not keys or not (r.new_commenter_enabled or r.history_enabled or r.trusted_enabled):
+            return {}
+        return author_stats(
+            keys,
+            trusted_days=r.trusted_days,
+            history_days=r.history_days,
+            history_last=r.history_last if r.history_enabled else 0,
+        )
+
+    def repeats(self, drafts: list[Draft], verdicts: list[Verdict]) -> dict[str, list[str]]:
+        """Text hash -> author keys of every comment with that text, this batch included."""
+        if not self.rules.repeat_enabled:
+            return {}
+        hashes = {v.text_hash for v in verdicts if v.text_hash}
+        seen: dict[str, list[str]] = defaultdict(list)
+        for text, author in earlier_texts(hashes, [d.pk for d in drafts if d.pk]):
+            seen[text].append(author)
+        for verdict in verdicts:
+            if verdict.text_hash:
+                seen[verdict.text_hash].append(verdict.author_key)
+        return seen
+
+    def mark(self, draft, text: Text, verdict: Verdict, stats, repeats) -> None:
+        banned = self.banned.find(text) if self.banned else []
+        if banned:
+            summary = words_summary("banned", banned)
+            verdict.add(Rule.BANNED_WORDS, summary, **hits(text.text, banned))
+        if suspect := (self.suspect.find(text) if self.suspect else []):
+            summary = words_summary("suspect", suspect)
+            verdict.add(Rule.SUSPECT_WORDS, summary, **hits(text.text, suspect))
+        self.mark_links(draft, verdict)
+        self.mark_author(draft, verdict, stats)
+        self.mark_repeat(verdict, repeats)
+        if self.rules.markup_enabled and draft.sanitised_away:
+            removed = draft.sanitised_away
+            verdict.add(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
+        self.mark_scores(text.text, verdict)
+        if draft.undecided:
+            if banned:
+                verdict.decision = Rule.BANNED_WORDS
+            elif self.trusted(stats) and not verdict.holds:
+                verdict.decision = Rule.TRUSTED_AUTHOR
+                verdict.add(
+                    Rule.TRUSTED_AUTHOR,
+                    f"{stats.approved_recent} approved, none hidden in "
+                    f"{self.rules.trusted_days} days",
+                    holds=False,
+                )
+
+    def mark_links(self, draft: Draft, verdict: Verdict) -> None:
+        if not self.rules.links_enabled:
+            return
+        found = links(draft.body)
+        hosts = [domain(url) for url in found]
+        denied = sorted({d for h in hosts if (d := in_domains(h, self.denied))})
+        counted = [h for h in hosts if not in_domains(h, self.allowed)]
+        limit = self.rules.max_links
+        if len(counted) > limit:
+            verdict.add(
+                Rule.LINKS,
+                f"{len(counted)} links, limit {limit}",
+                count=len(counted),
+                limit=limit,
+                domains=sorted(set(counted)),
+            )
+        if denied:
+            verdict.add(Rule.LINKS, "links to " + ", ".join(denied), denied=denied)
+
+    def mark_author(self, draft: Draft, verdict: Verdict, stats: AuthorStats | None) -> None:
+        r = self.rules
+        if stats is None:
+            return
+        if r.new_commenter_enabled:
+            # A stored approved comment is in its author's count: leave it out.
+            approved = stats.approved_total - (1 if draft.pk and draft.status == "approved" else 0)
+            if approved < r.new_commenter_min_approved:
+                verdict.add(
+                    Rule.NEW_COMMENTER,
+                    f"{approved} approved comment{'s' if approved != 1 else ''} on this site "
+                    f"(needs {r.new_commenter_min_approved})",
+                    approved=approved,
+                )
+        if r.history_enabled and r.history_hidden:
+            latest = [status for pk, status in stats.latest if pk != draft.pk][: r.history_last]
+            hidden = sum(1 for status in latest if status == Status.HIDDEN)
+            if hidden >= r.history_hidden:
+                verdict.add(
+                    Rule.RECENT_HISTORY,
+                    f"{hidden} of the last {len(latest)} hidden",
+                    hidden=hidden,
+                    of=len(latest),
+                )
+
+    def trusted(self, stats: AuthorStats | None) -> bool:
+        r = self.rules
+        return bool(
+            r.trusted_enabled
+            and stats is not None
+            and stats.approved_recent >= r.trusted_min_approved
+            and stats.hidden_recent == 0
+        )
+
+    def mark_repeat(self, verdict: Verdict, repeats: dict[str, list[str]]) -> None:
+        if not verdict.text_hash or verdict.text_hash not in repeats:
+            return
+        authors = repeats[verdict.text_hash]
+        by_same = authors.count(verdict.author_key) > 1 if verdict.author_key else False
+        distinct = len(set(authors))
+        if by_same:
+            verdict.add(Rule.REPEAT_POST, "the same text again from this author", authors=distinct)
+        elif distinct >= self.rules.repeat_min_authors:
+            verdict.add(
+                Rule.REPEAT_POST, f"the same text from {distinct} authors", authors=distinct
+            )
+
+    def mark_scores(self, text: str, verdict: Verdict) -> None:
+        r = self.rules
+        if verdict.offensive is not None and verdict.offensive >= r.offensive_threshold:
+            verdict.add(
+                Rule.OFFENSIVE,
+                f"offensive-language score {verdict.offensive:.2f} (threshold "
+                f"{r.offensive_threshold:.2f})",
+                score=verdict.offensive,
+                threshold=r.offensive_threshold,
+            )
+        if (
+            r.learned_hold_enabled
+            and verdict.learned is not None
+            and verdict.learned >= r.learned_threshold
+        ):
+            verdict.add(
+                Rule.LEARNED,
+                f"learned score {verdict.learned:.2f} (threshold {r.learned_threshold:.2f})",
+                score=verdict.learned,
+                threshold=r.learned_threshold,
+                words=self.scorer.explain(text),
+            )
+
+
+def words_summary(kind: str, found: list[Hit]) -> str:
+    terms = list(dict.fromkeys(hit.term for hit in found))
+    return f"{kind} word{'s' if len(terms) > 1 else ''} " + ", ".join(f"“{t}”" for t in terms)
+
+
+def hits(text: str, found: list[Hit]) -> dict:
+    return {
+        "terms": list(dict.fromkeys(hit.term for hit in found)),
+        "snippets": [snippet(text, hit) for hit in found[:MAX_SNIPPETS]],
+    }
