@@ -12,13 +12,18 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.models import Comment
+
 from . import dashboard
-from .models import SentEmail
+from .dashboard import Period
+from .models import CommentTriage, ModerationEvent, Rule, SentEmail
+
+Action = ModerationEvent.Action
 
 MODERATORS_GROUP = "Moderators"
 QUEUE_AGE_ALERT = "queue-age"
@@ -35,8 +40,36 @@ class Digest:
     desk_url: str
     dashboard_url: str
     settings_url: str
-    # Triage (issue 11) hook: "what was held and why" (held-by-rule counts) belongs here
-    # once the rules exist; it is left out, not faked, until then.
+    held_by_rule: list[tuple[str, str, int]]  # (rule, label, pending comments it holds)
+    decided_by_rules: list[tuple[str, str, int]]  # (rule label, action label, yesterday)
+
+
+def held_by_rule() -> list[tuple[str, str, int]]:
+    """Pending comments the triage rules hold, per rule (one held by two rules counts twice)."""
+    holding = [rule for rule in Rule if rule != Rule.TRUSTED_AUTHOR]  # that one never holds
+    counts = CommentTriage.objects.filter(comment__status=Comment.Status.PENDING).aggregate(
+        **{
+            rule.value: Count("pk", filter=Q(marker_rules__contains=f",{rule.value},"))
+            for rule in holding
+        }
+    )
+    return [(rule.value, rule.label, counts[rule.value]) for rule in holding if counts[rule.value]]
+
+
+def decided_by_rules(day: Period) -> list[tuple[str, str, int]]:
+    """What the rules approved or hid themselves on `day` (events with no actor and a rule)."""
+    rows = (
+        ModerationEvent.objects.filter(
+            actor__isnull=True,
+            created_at__gte=day.starts_at,
+            created_at__lt=day.ends_before,
+        )
+        .exclude(rule="")
+        .values_list("rule", "action")
+        .annotate(n=Count("pk"))
+        .order_by("rule", "action")
+    )
+    return [(Rule(rule).label, Action(action).label, n) for rule, action, n in rows]
 
 
 def absolute(path: str) -> str:
@@ -44,7 +77,7 @@ def absolute(path: str) -> str:
 
 
 def build_digest(now: datetime | None = None) -> Digest:
-    """The queue now and yesterday's decisions (four queries)."""
+    """The queue now, what the rules hold, yesterday's decisions (five queries)."""
     now = now or timezone.now()
     yesterday = dashboard.Period.ending(timezone.localdate(now) - timedelta(days=1), 1)
     decisions = dashboard.decision_figures(yesterday)
@@ -58,6 +91,8 @@ def build_digest(now: datetime | None = None) -> Digest:
         desk_url=absolute(reverse("moderation:queue")),
         dashboard_url=absolute(reverse("moderation:dashboard")),
         settings_url=absolute(reverse("moderation:email_settings")),
+        held_by_rule=held_by_rule(),
+        decided_by_rules=decided_by_rules(yesterday),
     )
 
 

@@ -161,3 +161,28 @@ def test_send_digest_command_if_due_says_when_it_is_not(team, capsys, settings):
     assert "Sent the digest to 2 moderators." in out
     assert "Not due: too early today, or today's digest has gone out." in out
     assert len(mail.outbox) == 2
+
+
+def test_digest_says_what_the_rules_hold_and_decided(team):
+    from moderation.models import CommentTriage
+
+    held = [make_comment(), make_comment()]
+    CommentTriage.objects.create(comment=held[0], marker_rules=",suspect_words,links,")
+    CommentTriage.objects.create(comment=held[1], marker_rules=",links,trusted_author,")
+    gone = make_comment(status="approved")
+    CommentTriage.objects.create(comment=gone, marker_rules=",links,")  # decided: not held
+    services.decide_by_rule(
+        [make_comment().pk], rule="banned_words", status="hidden", reason="banned_word"
+    )
+    tomorrow = timezone.now() + timedelta(days=1)  # so today's rule decision is "yesterday"
+
+    message = digest.digest_messages(digest.build_digest(tomorrow))[0]
+
+    assert (
+        "Held by the triage rules now (pending, by why):\n- Suspect word: 1\n- Links: 2\n"
+        in message.body
+    )
+    assert "Decided by the rules yesterday:\n- Banned word: 1 hidden\n" in message.body
+    assert "- Automatic: 1, by people: 0" in message.body
+    html = message.alternatives[0][0]
+    assert "?tab=pending&amp;marker=links\">Links: 2</a>" in html
