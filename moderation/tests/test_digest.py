@@ -185,4 +185,4 @@ def test_digest_says_what_the_rules_hold_and_decided(team):
     assert "Decided by the rules yesterday:\n- Banned word: 1 hidden\n" in message.body
     assert "- Automatic: 1, by people: 0" in message.body
     html = message.alternatives[0][0]
-    assert "?tab=pending&amp;marker=links\">Links: 2</a>" in html
+    assert '?tab=pending&amp;marker=links">Links: 2</a>' in html
