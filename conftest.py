@@ -44,6 +44,17 @@ def empty_cache():
     clear_test_cache()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_media_left_behind():
+    """Staged uploads of this run (a directory of its own) are deleted at the end."""
+    import shutil
+
+    from django.conf import settings
+
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
 @pytest.fixture
 def moderator(db):
     return make_user(

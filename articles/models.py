@@ -248,17 +248,24 @@ class ImportRun(models.Model):
 class PendingImport(models.Model):
     """An uploaded file waiting for the editor to confirm its preview.
 
-    Kept in the database, not on one server's disk, so the confirmation can be
-    served by any app process behind the load balancer.
+    The file is kept in Django's default storage (MEDIA_ROOT, or S3-compatible
+    storage), not in a database row; every app server and worker must see the same
+    storage (docs/jobs.md). It is deleted when its import commits, or when it expires.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     file_name = models.CharField(max_length=500)
     format = models.CharField(max_length=20)
     all_pending = models.BooleanField(default=False)
-    data = models.BinaryField()
+    file = models.FileField(upload_to="staged-imports/%Y/%m/", max_length=300)
     size = models.PositiveBigIntegerField()
-    preview = models.JSONField(default=dict)
+    preview = models.JSONField(default=dict)  # filled in by the preview job
+    preview_job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    import_job = models.ForeignKey(
+        "jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -266,6 +273,11 @@ class PendingImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} (awaiting confirmation)"
+
+    @property
+    def importing(self) -> bool:
+        """Its import is queued or running: it must stay until that commits."""
+        return self.import_job is not None and self.import_job.active
 
 
 class StaffAlias(models.Model):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles.models import Article, Comment
+from jobs.models import Job
 
 from . import rollup
 from .models import FirstDecision, ModerationEvent
@@ -30,6 +31,8 @@ DECISION_FILTERS = {
     "decided_to",
     "reversal",
 }
+# A finished bulk job stays on its moderator's desk this long, with its result.
+FINISHED_JOBS_SHOWN_FOR = timezone.timedelta(minutes=15)
 
 
 def matching(filters: dict) -> QuerySet[Comment]:
@@ -205,14 +208,18 @@ class Matching:
     arrived_since: int = 0  # matching now, but newer than the page: left alone
 
 
-def matching_ids(filters: dict, newest_id: int, drawn_at: datetime | None = None) -> Matching:
-    """Ids the filter and tab select now, up to the page's newest comment id.
+def matching_ids(
+    filters: dict,
+    newest_id: int,
+    drawn_at: datetime | None = None,
+    limit: int = BULK_MATCHING_LIMIT + 1,
+) -> Matching:
+    """Ids the filter and tab select now, up to the page's newest comment id (at most `limit`).
 
     With `drawn_at`, also the ones decided since the page was drawn that have
     left the tab, so the bulk action can count them as skipped conflicts.
     """
     comments = matching(filters).filter(pk__lte=newest_id)
-    limit = BULK_MATCHING_LIMIT + 1
     ids = list(in_tab(comments, filters["tab"]).values_list("pk", flat=True)[:limit])
     status = status_of(filters["tab"])
     if drawn_at and status:
@@ -221,6 +228,42 @@ def matching_ids(filters: dict, newest_id: int, drawn_at: datetime | None = None
         ids += moved.values_list("pk", flat=True)[:limit]
     newer = in_tab(matching(filters).filter(pk__gt=newest_id), filters["tab"])
     return Matching(ids, newer.count())
+
+
+class BulkScope:
+    """ "All matching" for a bulk job, read in primary-key order a chunk at a time.
+
+    The same comments `matching_ids` gives (those in the tab, and those decided since
+    the page was drawn, to count as conflicts), bounded by the newest id that existed
+    when the moderator asked, so comments imported meanwhile are left alone.
+    """
+
+    def __init__(self, filters: dict, drawn_at: datetime | None, up_to_id: int):
+        comments = matching(filters).filter(pk__lte=up_to_id)
+        status = status_of(filters["tab"])
+        if status and drawn_at:
+            decided = ModerationEvent.objects.filter(created_at__gt=drawn_at).values("comment_id")
+            comments = comments.filter(Q(status=status) | Q(pk__in=decided))
+        elif status:
+            comments = comments.filter(status=status)
+        self.comments = comments
+
+    def count(self, *, after_id: int) -> int:
+        return self.comments.filter(pk__gt=after_id).count()
+
+    def ids(self, *, after_id: int, limit: int) -> list[int]:
+        rows = self.comments.filter(pk__gt=after_id).order_by("pk").values_list("pk", flat=True)
+        return list(rows[:limit])
+
+
+def bulk_jobs_to_show(user) -> list[Job]:
+    """This moderator's bulk jobs that are running or finished lately (one query)."""
+    from .tasks import BULK_KIND
+
+    recent = Q(finished_at__isnull=True) | Q(
+        finished_at__gte=timezone.now() - FINISHED_JOBS_SHOWN_FOR
+    )
+    return list(Job.objects.filter(recent, kind=BULK_KIND, created_by=user)[:5])
 
 
 @dataclass

@@ -75,8 +75,12 @@ def import_stream(
     trust: ImportTrust | None = None,
     on_progress: Callable[[int], None] | None = None,
     after_load: AfterLoad | None = None,
+    before_commit: Callable[[ImportReport], None] | None = None,
 ) -> ImportReport:
     """Parse and load one file in one transaction; a dry run rolls back and records nothing.
+
+    `before_commit(report)` runs inside that transaction after the load, so what it
+    writes (a job marked done, a staged upload deleted) commits with the import or not at all.
 
     Without an explicit `trust`, the command line has full trust and anything
     else the least: a web import's user decides nothing unless they may moderate.
@@ -106,18 +110,20 @@ def import_stream(
             ]
             if dry_run:
                 transaction.set_rollback(True)
+            else:  # the history entry commits with the data it describes
+                run.succeeded = True
+                run.finished_at = timezone.now()
+                run.counts = report.as_counts()
+                run.warnings = report.warnings
+                record_statuses(run, report, trust, user)
+                run.save()
+                if before_commit:
+                    before_commit(report)
     except ImportFormatError as exc:
-        fail(run, str(exc.with_path(name)))
+        fail(rolled_back(run), str(exc.with_path(name)))
     except DatabaseError as exc:
         logger.exception("import of %s failed in the database", name)
-        fail(run, f"{name}: {database_problem(exc)}")
-    if run is not None:
-        run.succeeded = True
-        run.finished_at = timezone.now()
-        run.counts = report.as_counts()
-        run.warnings = report.warnings
-        record_statuses(run, report, trust, user)
-        run.save()
+        fail(rolled_back(run), f"{name}: {database_problem(exc)}")
     return report
 
 
@@ -162,6 +168,13 @@ def sniff(stream: BinaryIO) -> str:
     head = stream.read(SNIFF_BYTES)
     stream.seek(0)
     return detect_format(head)
+
+
+def rolled_back(run: ImportRun | None) -> ImportRun | None:
+    """A fresh, unsaved run: the one saved as a success went with the rolled-back transaction."""
+    if run is None:
+        return None
+    return ImportRun(user=run.user, origin=run.origin, file_name=run.file_name, format=run.format)
 
 
 def fail(run: ImportRun | None, message: str) -> NoReturn:

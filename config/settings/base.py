@@ -37,6 +37,14 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name, str(default))
+    try:
+        return float(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a number") from None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -60,6 +68,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
+    "jobs",
     "articles",
     "moderation",
 ]
@@ -93,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "jobs.context_processors.polling",
             ],
         },
     },
@@ -111,6 +123,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # during large imports, which made them about 20% faster.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
+        # A decision made while a job commits a step waits for it rather than failing.
+        "timeout": 20,
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
         ),
@@ -189,6 +203,10 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
+# Uploaded files waiting to be imported. With more than one app server (or a worker on
+# another machine) this must be storage they all share: see docs/jobs.md.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"  # never served: staged uploads are private
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -209,7 +227,34 @@ MAX_REQUEST_BODY_BYTES = env_int("MAX_REQUEST_BODY_BYTES", IMPORT_MAX_UPLOAD_BYT
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Background jobs (docs/jobs.md): django-tasks with its database backend; workers run
+# `manage.py jobs_worker`. The job record (jobs.Job) carries progress and the resume point.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+JOBS_HEARTBEAT_SECONDS = env_float("JOBS_HEARTBEAT_SECONDS", 5)
+# A running job whose heartbeat is older than this is given to another worker.
+JOBS_STALE_AFTER_SECONDS = env_float("JOBS_STALE_AFTER_SECONDS", 60)
+JOBS_HOUSEKEEPING_SECONDS = env_float("JOBS_HOUSEKEEPING_SECONDS", 10)
+JOBS_POLL_SECONDS = env_float("JOBS_POLL_SECONDS", 1)  # pages showing progress ask this often
+JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
+# Periodic jobs: handler -> every how many seconds.
+JOBS_PERIODIC = {
+    "articles.tasks.purge_staged_uploads": 3600,
+    # Hourly: sends that day's digest once, from DIGEST_HOUR (moderation/digest.py).
+    "moderation.tasks.send_daily_digest": 3600,
+    # Checks the oldest pending comment; mails at most once per QUEUE_ALERT_EVERY_MINUTES.
+    "moderation.tasks.send_queue_age_alert": 300,
+}
+# "All N matching" above this many comments runs as a job; fewer are decided at once.
+BULK_JOB_THRESHOLD = env_int("BULK_JOB_THRESHOLD", 2000)
+BULK_JOB_CHUNK = env_int("BULK_JOB_CHUNK", 1000)
+# Staged uploads: each user keeps at most this many; older than a day they are purged.
+IMPORT_STAGED_PER_USER = env_int("IMPORT_STAGED_PER_USER", 5)
+IMPORT_STAGED_MAX_AGE_SECONDS = env_float("IMPORT_STAGED_MAX_AGE_SECONDS", 86400)
 # Triage: where trained models are written (each is also kept in the database, so an app
 # server whose directory lacks a version writes it there on first use), and how many
 # people's decisions training needs before it agrees to train.

@@ -30,3 +30,17 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Worker tests run `manage.py jobs_worker` in a subprocess against the test database,
+# so on SQLite it must be a file, not memory; one per test run, so two runs never share it.
+# The worker is told the test run's media directory (jobs.testing.start_worker).
+RUN_ID = os.environ.get("MODERATO_TEST_RUN", str(os.getpid()))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"moderato-test-{RUN_ID}.sqlite3")
+    }
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"moderato-test-media-{RUN_ID}"
+JOBS_HEARTBEAT_SECONDS = 0.2
+JOBS_POLL_SECONDS = 0.25
+JOBS_STALE_AFTER_SECONDS = 2
+JOBS_HOUSEKEEPING_SECONDS = 0.3

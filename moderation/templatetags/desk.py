@@ -89,3 +89,12 @@ def held_status(key: str) -> str:
     """A held status as an ImportRun keeps it ("hidden:spam") in words: "hidden (spam)"."""
     status, _, reason = key.partition(":")
     return f"{status} ({reason.replace('_', ' ')})" if reason else status
+
+
+@register.filter
+def seconds_left(seconds: int) -> str:
+    """75 -> "1 min 15 s"; under a minute, seconds."""
+    minutes, rest = divmod(int(seconds), 60)
+    if minutes >= 60:
+        return f"{minutes // 60} h {minutes % 60} min"
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"

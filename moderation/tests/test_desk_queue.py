@@ -105,11 +105,12 @@ def test_queue_query_count_is_fixed(moderator_client, django_assert_num_queries,
     for _ in range(item_count):
         make_comment(article, parent=make_comment(article, status="approved"))
     # session, user, user permissions, group permissions,
-    # counts per tab (one aggregate), the page of rows with article and parent joined.
-    with django_assert_num_queries(6):
+    # counts per tab (one aggregate), the page of rows with article and parent joined,
+    # this moderator's recent bulk jobs.
+    with django_assert_num_queries(7):
         assert moderator_client.get(QUEUE).status_code == 200
     # With an article filter: + the article's title for the filter line.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert moderator_client.get(f"{QUEUE}?article={article.pk}&q=comment").status_code == 200
 
 

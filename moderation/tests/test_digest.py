@@ -186,3 +186,25 @@ def test_digest_says_what_the_rules_hold_and_decided(team):
     assert "- Automatic: 1, by people: 0" in message.body
     html = message.alternatives[0][0]
     assert '?tab=pending&amp;marker=links">Links: 2</a>' in html
+
+
+def test_the_scheduled_jobs_send_the_digest_and_the_alert_once(team, settings):
+    from jobs.services import enqueue_due
+    from jobs.testing import run_queued_jobs
+
+    settings.DIGEST_HOUR = 0
+    settings.QUEUE_ALERT_AGE_MINUTES = 60
+    make_comment(created_at=timezone.now() - timedelta(hours=3))
+
+    enqueue_due()
+    finished = {job.kind: job for job in run_queued_jobs()}
+    enqueue_due(timezone.now() + timedelta(hours=2))  # both due again, neither sends again
+    again = {job.kind: job for job in run_queued_jobs()}
+
+    assert finished["moderation.tasks.send_daily_digest"].result == {"due": True, "sent": 2}
+    assert finished["moderation.tasks.send_queue_age_alert"].result == {"sent": 2}
+    assert again["moderation.tasks.send_daily_digest"].result == {"due": False, "sent": 0}
+    assert again["moderation.tasks.send_queue_age_alert"].result == {"sent": 0}
+    digests = [m for m in mail.outbox if m.subject.startswith("Moderato digest")]
+    alerts = [m for m in mail.outbox if "has waited more than 60 minutes" in m.subject]
+    assert (len(digests), len(alerts), len(mail.outbox)) == (2, 2, 4)

@@ -15,6 +15,7 @@ from articles.importers.loader import Loader
 from articles.importers.service import ImportFailed, import_file
 from articles.models import Article, Comment, ImportRun, StaffAlias
 from articles.tests.factory import make_user
+from jobs.testing import run_queued_jobs
 from moderation import services
 from moderation.models import ModerationEvent
 
@@ -26,12 +27,19 @@ DECIDED_AT = "2026-01-02T03:04:05Z"
 
 
 def via_web(client, path):
-    """Upload, then confirm the preview: what an editor does in the browser."""
+    """Upload, preview, confirm: what an editor does in the browser (the jobs run here).
+    Returns the page the editor ends on: the upload form, the preview, or the import job."""
     data = {"file": SimpleUploadedFile(path.name, path.read_bytes())}
     response = client.post(reverse("moderation:import"), data)
     if response.status_code != 302:
         return response
-    return client.post(response["Location"], follow=True)
+    run_queued_jobs()
+    preview = client.get(response["Location"])
+    if "Import now" not in preview.content.decode():  # the preview failed and says why
+        return preview
+    started = client.post(response["Location"])
+    run_queued_jobs()
+    return client.get(started["Location"])
 
 
 def via_service(user, path):
@@ -403,11 +411,14 @@ def test_the_web_preview_history_and_desk_say_what_sanitising_removed(
     path = moderato_file(tmp_path / "h.json", HOSTILE_MARKUP)
     client.force_login(editor)
     data = {"file": SimpleUploadedFile(path.name, path.read_bytes())}
-    preview = client.get(client.post(reverse("moderation:import"), data)["Location"])
+    location = client.post(reverse("moderation:import"), data)["Location"]
+    run_queued_jobs()
+    preview = client.get(location)
     expected = "script ×2, img ×1, javascript: ×1, onerror ×1"
     assert expected in preview.content.decode()
 
-    client.post(preview.request["PATH_INFO"])
+    client.post(location)
+    run_queued_jobs()
 
     assert expected in client.get(reverse("moderation:imports")).content.decode()
     client.force_login(moderator)
@@ -435,9 +446,8 @@ def test_deeply_nested_xml_is_a_clear_error(run_import, tmp_path, route):
     )
 
     if route == "web":
-        response = run_import(route, path)
-        assert response.status_code == 400
-        assert "nested more than 100 levels" in response.content.decode()
+        page = run_import(route, path).content.decode()  # the preview says why it failed
+        assert "Failed" in page and "nested more than 100 levels" in page
     else:
         with pytest.raises(ImportFailed, match="nested more than 100 levels"):
             run_import(route, path)

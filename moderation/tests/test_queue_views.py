@@ -73,8 +73,8 @@ def test_queue_query_count_is_fixed(moderator_client, django_assert_num_queries,
     for _ in range(item_count):
         make_comment(parent=make_comment(status="approved"))
     # session, user, permissions (user + group), count, page of comments
-    # with article and parent joined.
-    with django_assert_num_queries(6):
+    # with article and parent joined, this moderator's recent bulk jobs.
+    with django_assert_num_queries(7):
         assert moderator_client.get(reverse("moderation:queue")).status_code == 200
 
 

@@ -8,6 +8,7 @@ from .imports import accept_statuses as import_accept_statuses
 from .imports import preview as import_preview
 from .imports import runs as import_runs
 from .imports import upload as import_upload
+from .jobs import desk_jobs, job
 from .pages import article, comment
 from .queue import bulk, queue
 
@@ -18,6 +19,7 @@ __all__ = [
     "comment",
     "dashboard",
     "dashboard_export",
+    "desk_jobs",
     "edit_reply",
     "email_settings",
     "hide",
@@ -26,6 +28,7 @@ __all__ = [
     "import_preview",
     "import_runs",
     "import_upload",
+    "job",
     "queue",
     "reply",
     "restore",

@@ -1,4 +1,4 @@
-"""Editors import files from the web: upload, preview (nothing written), confirm."""
+"""Editors import files from the web: upload, preview (a job; nothing written), confirm (a job)."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,13 +12,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from articles.importers.service import ImportFailed
 from articles.importers.staging import confirm_import, stage_upload
 from articles.models import ImportRun, PendingImport
+from articles.tasks import import_staged
+from jobs.models import Job
+from jobs.services import kind_of
 
 from .. import services
 from ..forms import ImportUploadForm
 from .common import moderator_required
+from .jobs import is_htmx
 
 IMPORT_PERM = "articles.import_articles"
 RUNS_PER_PAGE = 50
+JOBS_LISTED = 10  # the latest import jobs, with their state, above the history
+IMPORT_KIND = kind_of(import_staged)
 
 
 def importer_required(view):
@@ -47,7 +53,7 @@ def upload(request):
         upload = form.cleaned_data["file"]
         try:
             pending = stage_upload(
-                upload.read(),
+                upload,
                 file_name=upload.name,
                 user=request.user,
                 format=form.cleaned_data["format"] or None,
@@ -64,16 +70,21 @@ def upload(request):
 @require_http_methods(["GET", "POST"])
 @importer_required
 def preview(request, pk):
-    pending = get_object_or_404(PendingImport, pk=pk, user=request.user)
+    """While the preview job runs, its progress; then the preview and the confirm button."""
+    pending = get_object_or_404(
+        PendingImport.objects.select_related("preview_job", "import_job"), pk=pk, user=request.user
+    )
     if request.method == "POST":
         try:
-            report = confirm_import(pending, user=request.user)
+            job = confirm_import(pending, user=request.user)
         except ImportFailed as error:
             messages.error(request, f"{error} Nothing was imported.")
             return redirect("moderation:import")
-        messages.success(request, report.summary())
-        return redirect("moderation:imports")
-    return render(request, "moderation/import_preview.html", {"pending": pending})
+        return redirect("moderation:job", pk=job.pk)
+    template = (
+        "moderation/_import_state.html" if is_htmx(request) else "moderation/import_preview.html"
+    )
+    return render(request, template, {"pending": pending, "job": pending.preview_job})
 
 
 def history_reader_required(view):
@@ -94,7 +105,8 @@ def history_reader_required(view):
 def runs(request):
     runs = ImportRun.objects.select_related("user", "statuses_decided_by").defer("held_statuses")
     page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "moderation/import_list.html", {"page": page})
+    jobs = Job.objects.filter(kind=IMPORT_KIND).select_related("created_by")[:JOBS_LISTED]
+    return render(request, "moderation/import_list.html", {"page": page, "jobs": jobs})
 
 
 @require_POST

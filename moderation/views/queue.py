@@ -1,5 +1,6 @@
 """The queue: tabs, filters, a page of rows, and bulk decisions."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.shortcuts import render
@@ -9,10 +10,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from articles.models import Article
 
-from .. import selectors, services
+from .. import selectors, services, tasks
 from ..forms import BulkForm, HideForm, QueueFilterForm, error_text
 from ..tabs import TABS
 from .common import back, controls_context, moderator_required
+from .jobs import desk_jobs_context
 
 FILTER_KEYS = [name for name in QueueFilterForm.base_fields if name != "tab"]
 MORE_FILTERS = ["author", "date_from", "date_to", "source_status", "staff", "marker"]
@@ -43,7 +45,8 @@ def queue(request):
         "reasons": HideForm.base_fields["reason"].choices,
         **controls_context(request),
         "queue": True,
-        "bulk_limit": selectors.BULK_MATCHING_LIMIT,
+        **desk_jobs_context(request.user),
+        "bulk_job_threshold": settings.BULK_JOB_THRESHOLD,
     }
     return render(request, "moderation/queue.html", context)
 
@@ -124,17 +127,41 @@ def bulk(request):
     arrived_since = 0
     if data["all_matching"]:
         filters = QueueFilterForm(request.POST).filters()
-        selection = selectors.matching_ids(filters, data["newest_id"], data["drawn_at"])
+        threshold = settings.BULK_JOB_THRESHOLD
+        selection = selectors.matching_ids(
+            filters, data["newest_id"], data["drawn_at"], limit=threshold + 1
+        )
         ids, expected, arrived_since = selection.ids, None, selection.arrived_since
-        if len(ids) > selectors.BULK_MATCHING_LIMIT:
-            limit = selectors.BULK_MATCHING_LIMIT
-            messages.error(request, f"More than {limit:,} comments match: narrow the filter.")
+        if len(ids) > threshold:
+            start_job(request.user, data, filters)
+            left_alone = (
+                f" {arrived_since} that arrived after your page was drawn are left alone."
+                if arrived_since
+                else ""
+            )
+            messages.info(
+                request,
+                f"More than {threshold:,} comments match: the decision runs in the background. "
+                f"Its progress and result show above the queue.{left_alone}",
+            )
             return back(request)
     else:
         ids, expected = list(form.versions), form.versions
     result = run_bulk(request.user, data, ids, expected)
     messages.add_message(request, *bulk_message(data["decision"], result, arrived_since))
     return back(request)
+
+
+def start_job(actor, data: dict, filters: dict):
+    return tasks.start_bulk_decision(
+        actor,
+        decision=data["decision"],
+        reason=data["reason"],
+        note=data["note"],
+        filters=filters,
+        drawn_at=data["drawn_at"],
+        newest_id=data.get("newest_id"),
+    )
 
 
 def run_bulk(actor, data: dict, ids: list[int], expected) -> services.BulkResult:

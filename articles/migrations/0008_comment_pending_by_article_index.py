@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0006_banned_word_reason"),
+        ("articles", "0007_staged_uploads_as_files"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
