@@ -9,7 +9,7 @@ from articles.models import Comment
 from articles.tests.factory import make_article, make_comment
 from moderation.models import CommentTriage, ModerationEvent, Rule, TriageRules
 from moderation.triage.rules import Draft, Triage
-from moderation.triage.service import triage_new_comments, try_text
+from moderation.triage.service import preview, triage_new_comments, try_text
 
 pytestmark = pytest.mark.django_db
 Status = Comment.Status
@@ -207,3 +207,34 @@ def test_judging_a_batch_runs_a_fixed_number_of_queries(django_assert_num_querie
     drafts += [Draft.of(make_comment(article, author_name=f"S{n}", body=body)) for n in range(30)]
     with django_assert_num_queries(3):
         triage.judge(drafts)
+
+
+@pytest.mark.parametrize("item_count", [1, 3, 30])
+def test_the_import_hook_runs_a_fixed_number_of_queries(django_assert_num_queries, item_count):
+    rules(suspect_words="rubbish", markup_enabled=True)
+    article = make_article()
+    ids = [
+        make_comment(article, body="<p>Rubbish, long enough to check repeats.</p>").pk
+        for _ in range(item_count)
+    ]
+    Comment.objects.filter(pk=ids[0]).update(sanitised_away="script")
+    # the rules, the newest learned model (none yet), the comments with every field the
+    # rules read (sanitised_away included: deferred, it cost a query per comment), author
+    # totals by name, latest comments by name, earlier texts for repeats, the triage rows
+    with django_assert_num_queries(7):
+        triage_new_comments(ids)
+    assert "markup_removed" in markers(ids[0])
+
+
+@pytest.mark.parametrize("item_count", [1, 3, 30])
+def test_the_preview_runs_a_fixed_number_of_queries(django_assert_num_queries, item_count):
+    article = make_article()
+    for _ in range(item_count):
+        make_comment(article, body="<p>Rubbish, long enough to check repeats.</p>")
+    Comment.objects.filter(article=article).update(sanitised_away="script")
+    # the newest learned model (none yet), the pending comments held now, the pending ids,
+    # the comments with every field the rules read, author totals by name, latest comments
+    # by name, earlier texts for repeats
+    with django_assert_num_queries(7):
+        result = preview(TriageRules(suspect_words="rubbish"))
+    assert (result.pending, result.would_hold) == (item_count, item_count)

@@ -20,11 +20,14 @@ def plain_text(body_html: str) -> str:
     return " ".join(html.unescape(TAG.sub("", BREAKING_TAG.sub(" ", body_html))).split())
 
 
-def links(body_html: str) -> list[str]:
-    """Each link once per occurrence: anchors' targets, then bare URLs not already anchors."""
+def links(body_html: str, text: str | None = None) -> list[str]:
+    """Each link once per occurrence: anchors' targets, then bare URLs not already anchors.
+
+    `text` is `plain_text(body_html)` when the caller has it already."""
     targets = [html.unescape(url) for url in HREF.findall(body_html)]
     anchored = set(targets)
-    text = plain_text(body_html)
+    if text is None:
+        text = plain_text(body_html)
     return targets + [url for url in BARE_URL.findall(text) if url not in anchored]
 
 

@@ -16,6 +16,17 @@ from .words import Hit, Text, WordList, snippet
 
 Status = Comment.Status
 MAX_SNIPPETS = 3
+# What a Draft reads from a stored comment.
+DRAFT_FIELDS = (
+    "pk",
+    "body",
+    "source_body",
+    "author_name",
+    "author_email",
+    "sanitised_away",
+    "status",
+    "moderated_at",
+)
 
 
 @dataclass
@@ -35,15 +46,20 @@ class Draft:
 
     @classmethod
     def of(cls, comment: Comment) -> Draft:
+        return cls.from_row({name: getattr(comment, name) for name in DRAFT_FIELDS})
+
+    @classmethod
+    def from_row(cls, row: dict) -> Draft:
+        """From `Comment.objects.values(*DRAFT_FIELDS)`: a batch needs no model instances."""
         return cls(
-            body=comment.body,
-            source_body=comment.source_body,
-            author_name=comment.author_name,
-            author_email=comment.author_email,
-            sanitised_away=[s.strip() for s in comment.sanitised_away.split(",") if s.strip()],
-            pk=comment.pk,
-            status=comment.status,
-            undecided=comment.status == Status.PENDING and comment.moderated_at is None,
+            body=row["body"],
+            source_body=row["source_body"],
+            author_name=row["author_name"],
+            author_email=row["author_email"],
+            sanitised_away=[s.strip() for s in row["sanitised_away"].split(",") if s.strip()],
+            pk=row["pk"],
+            status=row["status"],
+            undecided=row["status"] == Status.PENDING and row["moderated_at"] is None,
         )
 
 
@@ -150,7 +166,7 @@ class Triage:
         if suspect := (self.suspect.find(text) if self.suspect else []):
             summary = words_summary("suspect", suspect)
             verdict.add(Rule.SUSPECT_WORDS, summary, **hits(text.text, suspect))
-        self.mark_links(draft, verdict)
+        self.mark_links(draft, text.text, verdict)
         self.mark_author(draft, verdict, stats)
         self.mark_repeat(verdict, repeats)
         if self.rules.markup_enabled and draft.sanitised_away:
@@ -169,10 +185,10 @@ class Triage:
                     holds=False,
                 )
 
-    def mark_links(self, draft: Draft, verdict: Verdict) -> None:
+    def mark_links(self, draft: Draft, text: str, verdict: Verdict) -> None:
         if not self.rules.links_enabled:
             return
-        found = links(draft.body)
+        found = links(draft.body, text)
         hosts = [domain(url) for url in found]
         denied = sorted({d for h in hosts if (d := in_domains(h, self.denied))})
         counted = [h for h in hosts if not in_domains(h, self.allowed)]

@@ -13,19 +13,10 @@ from articles.models import Comment
 
 from .. import services
 from .models import CommentTriage, Rule, TriageRules
-from .rules import Draft, Triage, Verdict
+from .rules import DRAFT_FIELDS, Draft, Triage, Verdict
 
 Status = Comment.Status
 CHUNK = 5000
-DRAFT_FIELDS = (
-    "pk",
-    "body",
-    "source_body",
-    "author_name",
-    "author_email",
-    "status",
-    "moderated_at",
-)
 
 
 @dataclass
@@ -67,18 +58,14 @@ def run_over_pending(
 def judge_and_apply(ids: list[int], triage: Triage) -> RunResult:
     result = RunResult()
     for start in range(0, len(ids), CHUNK):
-        comments = list(
-            Comment.objects.filter(pk__in=ids[start : start + CHUNK]).only(*DRAFT_FIELDS)
-        )
-        verdicts = triage.judge([Draft.of(c) for c in comments])
-        save_verdicts(comments, verdicts)
+        drafts = stored_drafts(ids[start : start + CHUNK])
+        verdicts = triage.judge(drafts)
+        save_verdicts(drafts, verdicts)
         banned = [
-            c.pk for c, v in zip(comments, verdicts, strict=True) if v.decision == Rule.BANNED_WORDS
+            d.pk for d, v in zip(drafts, verdicts, strict=True) if v.decision == Rule.BANNED_WORDS
         ]
         trusted = [
-            c.pk
-            for c, v in zip(comments, verdicts, strict=True)
-            if v.decision == Rule.TRUSTED_AUTHOR
+            d.pk for d, v in zip(drafts, verdicts, strict=True) if v.decision == Rule.TRUSTED_AUTHOR
         ]
         if banned:
             result.hidden += services.decide_by_rule(
@@ -91,9 +78,15 @@ def judge_and_apply(ids: list[int], triage: Triage) -> RunResult:
             result.approved += services.decide_by_rule(
                 trusted, rule=Rule.TRUSTED_AUTHOR, status=Status.APPROVED
             )
-        result.judged += len(comments)
+        result.judged += len(drafts)
         result.held += sum(1 for v in verdicts if v.holds and v.decision is None)
     return result
+
+
+def stored_drafts(ids: list[int]) -> list[Draft]:
+    """The comments as the rules see them, in one query (plain rows: ~0.1 ms a comment less
+    than model instances with deferred fields)."""
+    return [Draft.from_row(row) for row in Comment.objects.filter(pk__in=ids).values(*DRAFT_FIELDS)]
 
 
 SAVED_COLUMNS = (
@@ -109,7 +102,7 @@ SAVED_COLUMNS = (
 )
 
 
-def save_verdicts(comments: list[Comment], verdicts: list[Verdict]) -> None:
+def save_verdicts(drafts: list[Draft], verdicts: list[Verdict]) -> None:
     """Insert or replace each comment's triage row: one INSERT … ON CONFLICT, many rows.
 
     The ORM's bulk_create spends ~0.4 ms of Python per row compiling values; this is the
@@ -119,7 +112,7 @@ def save_verdicts(comments: list[Comment], verdicts: list[Verdict]) -> None:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = [
         (
-            comment.pk,
+            draft.pk,
             markers_field.get_db_prep_save(verdict.markers, connection),
             "".join(f",{m['rule']}" for m in verdict.markers) + ("," if verdict.markers else ""),
             verdict.offensive,
@@ -130,7 +123,7 @@ def save_verdicts(comments: list[Comment], verdicts: list[Verdict]) -> None:
             verdict.author_key[:330],
             now,
         )
-        for comment, verdict in zip(comments, verdicts, strict=True)
+        for draft, verdict in zip(drafts, verdicts, strict=True)
     ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
@@ -175,19 +168,15 @@ def preview(rules: TriageRules) -> Preview:
     ids = list(Comment.objects.pending().order_by("pk").values_list("pk", flat=True))
     result = Preview(pending=len(ids), held_now=len(held_now))
     for start in range(0, len(ids), CHUNK):
-        comments = list(
-            Comment.objects.filter(pk__in=ids[start : start + CHUNK]).only(*DRAFT_FIELDS)
-        )
-        for comment, verdict in zip(
-            comments, triage.judge([Draft.of(c) for c in comments]), strict=True
-        ):
+        drafts = stored_drafts(ids[start : start + CHUNK])
+        for draft, verdict in zip(drafts, triage.judge(drafts), strict=True):
             if verdict.decision == Rule.BANNED_WORDS:
                 result.would_hide += 1
             elif verdict.decision == Rule.TRUSTED_AUTHOR:
                 result.would_approve += 1
-            elif verdict.holds and comment.pk not in held_now:
+            elif verdict.holds and draft.pk not in held_now:
                 result.would_hold += 1
-            if comment.pk in held_now and not verdict.holds:
+            if draft.pk in held_now and not verdict.holds:
                 result.would_release += 1
     return result
 
