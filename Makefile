@@ -6,8 +6,10 @@ SEED ?= ../shared/seed/000_ee86aad54d56ea67.txt
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# Modules for `make mutation`, as module.py[=test_a.py,test_b.py]; empty: the usual three.
+MUTATE ?=
 
-.PHONY: setup run test lint format bench check lighthouse clean
+.PHONY: setup run test lint format bench check lighthouse clean mutation
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +54,10 @@ bench: setup
 lighthouse: setup
 	bash scripts/ensure-chromium.sh
 	$(PY) scripts/lighthouse.py
+
+# Mutation testing (minutes; not part of CI): each module's score and surviving mutants.
+mutation: setup
+	$(PY) scripts/mutation.py $(MUTATE)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache

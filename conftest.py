@@ -1,6 +1,8 @@
 """Fixtures shared by every app's tests: the personas of the permission matrix."""
 
+import functools
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
@@ -82,20 +84,36 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's headless Chromium, driven by Playwright (no browser download)."""
-    import os
+    """Debian's headless Chromium, driven by Playwright (no browser download).
 
+    One per module: Playwright's event loop stays visible in this thread while it runs, so
+    it must be gone before the next module's tests use the ORM without the browser's leave.
+    """
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API runs an event loop in this thread; the test's own
-    # ORM calls are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Browser tests only, from set-up to tear-down: Playwright's sync API runs an event
+    loop in this thread, so Django would refuse the test's own synchronous ORM calls."""
+    if item.get_closest_marker("browser") is None:
+        return (yield)
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        return (yield)
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
@@ -109,6 +127,31 @@ def browser_page(chromium, live_server):
     context.close()
 
 
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture
+def axe_page(chromium, live_server):
+    # Playwright injects axe as an inline script, which our CSP forbids: bypass it here only.
+    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def axe_violations(page, url: str | None = None) -> list[tuple[str, list]]:
+    """What axe-core finds wrong on the page (at `url`, or as it is now): (rule id, [elements])."""
+    if url is not None:
+        page.goto(url)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], [(n["target"], n["failureSummary"]) for n in v["nodes"]])
+        for v in result["violations"]
+    ]
+
+
 def log_in(page, username, password="pw"):
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)
@@ -119,26 +162,32 @@ def log_in(page, username, password="pw"):
 
 @pytest.fixture
 def desk_roles(transactional_db):
-    """The Moderators and Editors groups again: an earlier transactional test's flush
-    removes what the data migration made (request this before `moderator`)."""
-    from importlib import import_module
-
+    """The Moderators and Editors groups again, made by the data migration's own function:
+    an earlier transactional test's flush removes what the migration made (request this
+    before `moderator`)."""
     from django.apps import apps
     from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
     from django.contrib.contenttypes.models import ContentType
 
     ContentType.objects.clear_cache()
-    for app_config in apps.get_app_configs():
+    for app_config in apps.get_app_configs():  # what `migrate` makes after the migrations
         create_permissions(app_config, verbosity=0)
-    role_migrations = ["0002_groups", "0007_dashboard_permission_and_backfill"]
-    roles = [import_module(f"moderation.migrations.{name}").ROLES for name in role_migrations]
-    for name, perms in [role for migration in roles for role in migration.items()]:
-        group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in perms:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+    for name, grant in [
+        ("0002_groups", "create_roles"),
+        ("0005_manage_rules_permission", "grant"),
+        ("0007_dashboard_permission_and_backfill", "grant"),
+    ]:
+        migration = import_module(f"moderation.migrations.{name}")
+        getattr(migration, grant)(migration_state_apps(("moderation", name)), None)
+
+
+@functools.cache
+def migration_state_apps(migration: tuple[str, str]):
+    """The models as that migration sees them, as `migrate` hands them to its functions."""
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(connection).project_state(migration, at_end=True).apps
 
 
 @pytest.fixture(autouse=True)

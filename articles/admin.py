@@ -1,24 +1,11 @@
 from django.contrib import admin
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
-from .models import Article, Comment, ImportRun, StaffAlias
+from .models import Article, ImportRun, StaffAlias
 from .services import mark_articles_changed, mark_revised
-
-
-class CommentInline(admin.TabularInline):
-    """Comments shown with their article; decisions are made on the comment's own page."""
-
-    model = Comment
-    fk_name = "article"
-    extra = 0
-    can_delete = False
-    show_change_link = True
-    fields = ("author_name", "created_at", "status", "hidden_reason", "is_staff_reply", "body")
-    readonly_fields = fields
-    ordering = ("created_at", "id")
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Article)
@@ -27,9 +14,30 @@ class ArticleAdmin(admin.ModelAdmin):
     list_filter = ("source",)
     search_fields = ("title", "deck", "external_id", "source_url")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("source", "external_id", "created_at", "revised_at", "updated_at")
+    readonly_fields = (
+        "source",
+        "external_id",
+        "created_at",
+        "revised_at",
+        "updated_at",
+        "comment_list",
+    )
     date_hierarchy = "published_at"
-    inlines = [CommentInline]
+
+    @admin.display(description="Comments")
+    def comment_list(self, article):
+        """A count and a link: an imported article can carry thousands of comments."""
+        if article.pk is None:
+            return "None yet"
+        count = article.comments.count()
+        changelist = reverse("admin:articles_comment_changelist")
+        return format_html(
+            '<a href="{}?article__id__exact={}">{} comment{}</a>',
+            changelist,
+            article.pk,
+            f"{count:,}",
+            pluralize(count),
+        )
 
     def save_model(self, request, obj, form, change):
         if change:

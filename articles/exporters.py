@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet
 
 from .models import Article, Comment
 from .sanitize import comment_html
+from .trees import Tree
 
 FORMAT, VERSION = "moderato", 1
 ARTICLE_CHUNK = 100
@@ -158,18 +159,8 @@ def article_id(article: Article) -> str:
 
 def thread_order(rows: list[dict]) -> list[dict]:
     """Each comment followed by its replies, depth first; rows come oldest first."""
-    known = {row["pk"] for row in rows}
-    replies: dict[int | None, list[dict]] = {}
-    for row in rows:
-        parent = row["parent_id"] if row["parent_id"] in known else None
-        replies.setdefault(parent, []).append(row)
-    ordered: list[dict] = []
-    stack = list(reversed(replies.get(None, [])))
-    while stack:  # iterative: threads can be thousands deep
-        row = stack.pop()
-        ordered.append(row)
-        stack.extend(reversed(replies.get(row["pk"], [])))
-    return ordered
+    thread = Tree(rows, key=itemgetter("pk"), parent_key=itemgetter("parent_id"))
+    return [row for row, _ in thread.walk()]
 
 
 def comment_data(row: dict, ids: dict[int, str]) -> dict:

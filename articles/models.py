@@ -86,9 +86,6 @@ class Article(models.Model):
 
 
 class CommentQuerySet(models.QuerySet):
-    def public(self):
-        return self.filter(status=Comment.Status.APPROVED)
-
     def pending(self):
         return self.filter(status=Comment.Status.PENDING)
 
@@ -190,10 +187,6 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author_name or 'Anonymous'} on {self.article_id}: {self.body[:40]}"
-
-    @property
-    def is_reader_comment(self) -> bool:
-        return self.kind == self.Kind.COMMENT
 
 
 class ImportRun(models.Model):

@@ -4,20 +4,21 @@ from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .caching import cached_page
+from .caching import PAGE_PARAMETER, article_stamp, cached_page, requested_page
 from .compression import compressed_and_conditional
+from .fragments import threads_html
 from .models import Article
 from .previews import describe, share_image
-from .threads import public_threads
+from .threads import load_details, page_showing, public_threads
 
 ARTICLES_PER_PAGE = 20
 FAVICON = "img/favicon.ico"
@@ -73,29 +74,75 @@ def index(request):
 
 @require_safe
 def detail(request, slug):
+    page = requested_page(request)
+    if page is None:
+        raise Http404("No such page of comments.")
     if is_signed_in(request):
         article = get_object_or_404(Article, slug=slug)
-        return render_public(request, "articles/detail.html", detail_context(request, article))
-    # A warm page needs only the article's version; the whole row only to render.
-    stamp = get_object_or_404(Article.objects.only("pk", "updated_at"), slug=slug)
+        context = detail_context(request, article, page)
+        return render_public(request, "articles/detail.html", context)
+    # The middleware looked the article up already when it found no cached page.
+    stamp = getattr(request, "article_stamp", None) or article_stamp(slug)
+    if stamp is None:
+        raise Http404("No such article.")
     return cached_page(
         request,
         stamp,
+        page,
         lambda: render_to_string(
-            "articles/detail.html", detail_context(request, Article.objects.get(pk=stamp.pk))
+            "articles/detail.html",
+            detail_context(request, Article.objects.get(pk=stamp.pk), page),
         ),
     )
 
 
-def detail_context(request, article: Article) -> dict:
+@require_safe
+def comment_permalink(request, slug, pk):
+    """A lasting link to one comment: redirects to the page of threads that shows it."""
+    article = get_object_or_404(Article.objects.only("pk", "slug"), slug=slug)
+    threads, _ = public_threads(article)
+    page = page_showing(threads, pk, settings.PUBLIC_THREADS_PER_PAGE)
+    if page is None:
+        raise Http404("No such comment on this page.")
+    return redirect(f"{page_url(article, page)}#comment-{pk}")
+
+
+def page_url(article: Article, page: int) -> str:
+    url = article.get_absolute_url()
+    return url if page == 1 else f"{url}?{PAGE_PARAMETER}={page}"
+
+
+def detail_context(request, article: Article, page_number: int) -> dict:
     threads, shown = public_threads(article)
+    try:
+        page = Paginator(threads, settings.PUBLIC_THREADS_PER_PAGE).page(page_number)
+    except EmptyPage:
+        raise Http404("No such page of comments.") from None
+    load_details(page.object_list)
     return {
         "article": article,
-        "threads": threads,
+        "threads": page.object_list,
+        "comments_html": threads_html(page.object_list, article),
+        "comment_pages": page_links(article, page),
         "comment_count": shown,
         "description": describe(article),
         "share_image": share_image(request),
-        "canonical_url": request.build_absolute_uri(article.get_absolute_url()),
+        "canonical_url": request.build_absolute_uri(page_url(article, page_number)),
+    }
+
+
+def page_links(article: Article, page: Page) -> dict | None:
+    """Plain links to the neighbouring pages of threads (None when one page holds them all)."""
+    if page.paginator.num_pages == 1:
+        return None
+    last = page.paginator.num_pages
+    return {
+        "number": page.number,
+        "count": last,
+        "first": page_url(article, 1) if page.number > 2 else "",
+        "previous": page_url(article, page.number - 1) if page.has_previous() else "",
+        "next": page_url(article, page.number + 1) if page.has_next() else "",
+        "last": page_url(article, last) if page.number < last - 1 else "",
     }
 
 

@@ -1,7 +1,13 @@
-"""The public article page under load: cold, warm (cached) and as a static file.
+"""The public article page under load at 100, 1,000 and 5,000 comments.
 
 Serves the production settings with gunicorn (2 workers) from a throwaway SQLite database
 and STATIC_ROOT, then drives it with a small bounded load generator (threads + http.client).
+Prints each aim of issue 13 with its peer or limit beside it:
+
+- warm (cached) page 1 against the same bytes served as a static file (aim: within 1.5x);
+- cold (no cache at all) against django-comments-xtd's rate on the same thread, as measured
+  by the shared bench in issue 13 (aim: at least 5x), both page 1 and the whole thread;
+- server time of the first request after one comment of the article changes (aim: < 30 ms).
 """
 
 import http.client
@@ -17,13 +23,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SLUG = "bench-article"
-COMMENTS = 1000
+SIZES = [100, 1000, 5000]
 CONCURRENCY = 4
 WORKERS = 2
+SECONDS = float(os.environ.get("BENCH_PUBLIC_SECONDS", "10"))
+# django-comments-xtd rendering the same thread, req/s (issue 13's shared-bench run).
+XTD_RATE = {1000: 5.8, 5000: 1.1}
+WHOLE_THREAD = "1000000"  # PUBLIC_THREADS_PER_PAGE that puts every thread on one page
 SETTINGS = """from config.settings.production import *  # noqa: F403
 STATIC_ROOT = {static_root!r}
-CACHES = {{"default": {{"BACKEND": {cache!r}}}}}
+CACHES = {{"default": {{"BACKEND": {cache!r}, "OPTIONS": {{"MAX_ENTRIES": 50000}}}}}}
 # Keep connections like production's PostgreSQL does (base.py closes SQLite ones per request).
 DATABASES["default"]["CONN_MAX_AGE"] = 60  # noqa: F405
 """
@@ -33,21 +42,107 @@ CACHES = {
 }
 
 
+def slug(size: int) -> str:
+    return f"bench-{size}"
+
+
+def url(size: int) -> str:
+    return f"/articles/{slug(size)}/"
+
+
 def run() -> None:
-    """Print requests/s, p50 and p99 for the cold, warm and static article page."""
+    """Print the page aims at each size, each beside its peer or limit."""
     tmp = Path(tempfile.mkdtemp(prefix="moderato-bench-"))
     try:
         env = prepare(tmp)
-        static_file = tmp / "static" / "bench" / "article.html"
+        static = tmp / "static" / "bench"
+        static.mkdir(parents=True)
         with serving(env, "bench_cold") as port:
-            static_file.parent.mkdir(parents=True)
-            static_file.write_bytes(fetch(port, f"/articles/{SLUG}/"))
-            report("cold", load(port, f"/articles/{SLUG}/", requests=300, seconds=20))
+            for size in SIZES:
+                (static / f"{size}.html").write_bytes(fetch(port, url(size)))
+            for size in SIZES:
+                cold = load(port, url(size), requests=2000, seconds=SECONDS)
+                report(f"{size:>5} comments, cold page 1", cold, peer("xtd", size))
+        with serving({**env, "PUBLIC_THREADS_PER_PAGE": WHOLE_THREAD}, "bench_cold") as port:
+            for size in SIZES:
+                cold = load(port, url(size), requests=2000, seconds=SECONDS)
+                report(f"{size:>5} comments, cold whole thread", cold, peer("xtd", size))
         with serving(env, "bench_warm") as port:
-            report("warm", load(port, f"/articles/{SLUG}/", requests=5000, seconds=15))
-            report("static", load(port, "/static/bench/article.html", requests=5000, seconds=15))
+            for size in SIZES:
+                snapshot = f"/static/bench/{size}.html"
+                static_rate = rate(load(port, snapshot, requests=20000, seconds=SECONDS))
+                warm = load(port, url(size), requests=20000, seconds=SECONDS)
+                ratio = f"static is {static_rate / rate(warm):.2f}x"
+                report(f"{size:>5} comments, warm page 1", warm, peer("static", static_rate), ratio)
+        manage = [sys.executable, str(REPO / "manage.py"), "shell", "-c"]
+        command = "from bench.public import after_one_change; after_one_change()"
+        subprocess.run([*manage, command], env=env, cwd=REPO, check=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def peer(kind: str, value) -> str:
+    if kind == "static":
+        return f"static file {value:.0f} req/s, aim: within 1.5x"
+    xtd = XTD_RATE.get(value)
+    if xtd is None:
+        return "no xtd figure at this size"
+    return f"xtd {xtd} req/s in issue 13, aim: >= {xtd * 5:.0f} req/s (5x)"
+
+
+def rate(result: tuple[int, float, list]) -> float:
+    return result[0] / result[1]
+
+
+def after_one_change() -> None:
+    """Server time of the first request after one comment changes (in process, warm cache)."""
+    from django.core.cache import cache
+    from django.test import Client, override_settings
+
+    from articles.models import Comment
+    from moderation import services
+
+    moderator = services_actor()
+    client = Client(HTTP_HOST="127.0.0.1")  # the bench's ALLOWED_HOSTS
+    for whole in (False, True):
+        pages = {"PUBLIC_THREADS_PER_PAGE": int(WHOLE_THREAD)} if whole else {}
+        with override_settings(CACHES=LOCMEM, **pages):
+            cache.clear()
+            times = []
+            target = Comment.objects.filter(article__slug=slug(1000), parent=None).first()
+            client.get(url(1000))
+            for flip in range(7):
+                if flip % 2:
+                    services.approve(target, actor=moderator)
+                else:
+                    services.hide(target, actor=moderator, reason="spam")
+                target.refresh_from_db()
+                started = time.perf_counter()
+                assert client.get(url(1000)).status_code == 200
+                times.append((time.perf_counter() - started) * 1000)
+        label = "whole thread" if whole else "page 1"
+        print(
+            f"public  1000 comments, first request after one decision, {label}: "
+            f"{statistics.median(times):.1f} ms server time (median of {len(times)}; "
+            f"aim: < 30 ms)",
+            flush=True,
+        )
+
+
+LOCMEM = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 50000},
+    }
+}
+
+
+def services_actor():
+    from django.contrib.auth.models import Group, User
+
+    user, _ = User.objects.get_or_create(username="bench-moderator")
+    user.groups.add(Group.objects.get(name="Moderators"))
+    return User.objects.get(pk=user.pk)
 
 
 def prepare(tmp: Path) -> dict:
@@ -75,33 +170,41 @@ def prepare(tmp: Path) -> dict:
 
 
 def seed() -> None:
-    """An article with 1,000 approved comments, a quarter of them replies."""
+    """An article per size, each comment approved, a quarter of them replies."""
     from django.utils import timezone
 
     from articles.models import Article, Comment
 
-    article = Article.objects.create(
-        title="A bench article", slug=SLUG, deck="Measured.", body="<p>Body.</p>" * 20
-    )
     text = "<p>A reader's considered opinion on the matter, with some detail. </p>" * 3
     now = timezone.now()
-    tops = Comment.objects.bulk_create(
-        Comment(
-            article=article, author_name=f"Reader {n}", body=text, status="approved", created_at=now
+    for size in SIZES:
+        article = Article.objects.create(
+            title=f"A bench article with {size} comments",
+            slug=slug(size),
+            deck="Measured.",
+            body="<p>Body.</p>" * 20,
         )
-        for n in range(COMMENTS * 3 // 4)
-    )
-    Comment.objects.bulk_create(
-        Comment(
-            article=article,
-            parent=tops[n],
-            author_name=f"Replier {n}",
-            body=text,
-            status="approved",
-            created_at=now,
+        tops = Comment.objects.bulk_create(
+            Comment(
+                article=article,
+                author_name=f"Reader {n}",
+                body=text,
+                status="approved",
+                created_at=now,
+            )
+            for n in range(size * 3 // 4)
         )
-        for n in range(COMMENTS - len(tops))
-    )
+        Comment.objects.bulk_create(
+            Comment(
+                article=article,
+                parent=tops[n],
+                author_name=f"Replier {n}",
+                body=text,
+                status="approved",
+                created_at=now,
+            )
+            for n in range(size - len(tops))
+        )
 
 
 class serving:
@@ -137,9 +240,16 @@ class serving:
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port in BENCH_PORTS (default 8600-8609: the range this machine gives us)."""
+    low, high = (int(n) for n in os.environ.get("BENCH_PORTS", "8600-8609").split("-"))
+    for port in range(low, high + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {low}-{high}")
 
 
 def wait_until_up(port: int, seconds: float = 30) -> None:
@@ -196,12 +306,13 @@ def load(port: int, path: str, *, requests: int, seconds: float) -> tuple[int, f
     return len(done), elapsed, done
 
 
-def report(name: str, result: tuple[int, float, list]) -> None:
+def report(name: str, result: tuple[int, float, list], beside: str, ratio: str = "") -> None:
     count, elapsed, latencies = result
     cuts = statistics.quantiles(latencies, n=100)
     print(
-        f"public article {name}: {count / elapsed:.0f} req/s, p50 {cuts[49] * 1000:.1f} ms, "
-        f"p99 {cuts[98] * 1000:.1f} ms ({count} requests, {CONCURRENCY} clients)",
+        f"public {name}: {count / elapsed:.0f} req/s, p50 {cuts[49] * 1000:.1f} ms, "
+        f"p99 {cuts[98] * 1000:.1f} ms ({count} requests, {CONCURRENCY} clients) | {beside}"
+        + (f"; {ratio}" if ratio else ""),
         flush=True,
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.models import Comment
 
 from . import services
-from .forms import DecisionForm, HideForm, ReplyForm, error_text
+from .forms import DecisionForm, HideForm, error_text
 from .models import LearnedModel, ModerationEvent, TriageRules
 from .triage.forms import RulesForm
 
@@ -123,7 +123,6 @@ class CommentAdmin(admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "hide_form": HideForm(),
-            "reply_form": ReplyForm(),
             "can_moderate": request.user.has_perm(services.MODERATE_PERM),
             "can_reply": request.user.has_perm(services.REPLY_PERM),
         }

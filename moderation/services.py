@@ -15,12 +15,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
-from django.utils.timesince import timesince
 
 from articles.importers.hooks import SourceChange
 from articles.models import STAFF_DISPLAY_NAME, Comment, ImportRun
 from articles.sanitize import text_to_html
 from articles.services import mark_articles_changed
+from articles.times import time_ago
 
 from . import rollup
 from .models import ModerationEvent
@@ -70,14 +70,6 @@ def describe_change(comment: Comment, event: ModerationEvent | None) -> str:
     if event is None:
         return f"This comment changed meanwhile; it is now {comment.get_status_display().lower()}."
     return f"{event.get_action_display()} by {event.actor_name} {time_ago(event.created_at)}."
-
-
-def time_ago(moment: datetime, now: datetime | None = None) -> str:
-    """ "just now", "2 minutes ago", "3 days ago": the coarsest unit, like naturaltime."""
-    now = now or timezone.now()
-    if (now - moment).total_seconds() < 60:
-        return "just now"
-    return timesince(moment, now, depth=1).replace("\xa0", " ") + " ago"
 
 
 def require(actor: User | None, perm: str) -> None:
@@ -291,21 +283,44 @@ def decide_by_rule(
     return changed
 
 
-def undo_rule(rule: str, *, since: datetime, actor: User, note: str = "") -> BulkResult:
-    """Return to pending every comment whose latest decision is `rule`'s, made since `since`."""
-    require(actor, MODERATE_PERM)
+def comments_decided_by_rule(rule: str, since: datetime, *, until: datetime | None = None):
+    """Ids of comments whose latest decision is `rule`'s automatic one, made since `since`."""
     latest = ModerationEvent.objects.filter(comment=OuterRef("comment_id")).order_by(
         "-created_at", "-id"
     )
-    ids = (
-        ModerationEvent.objects.filter(rule=rule, actor__isnull=True, created_at__gte=since)
-        .annotate(latest_id=Subquery(latest.values("id")[:1]))
+    events = ModerationEvent.objects.filter(rule=rule, actor__isnull=True, created_at__gte=since)
+    if until is not None:  # a job undoes what was decided before it started, not after
+        events = events.filter(created_at__lte=until)
+    return (
+        events.annotate(latest_id=Subquery(latest.values("id")[:1]))
         .filter(id=F("latest_id"))
         .values_list("comment_id", flat=True)
     )
-    label = ModerationEvent(rule=rule).get_rule_display()
-    note = note or f"Undid the rule “{label}” since {since:%Y-%m-%d %H:%M}"
+
+
+def undo_rule(
+    rule: str,
+    *,
+    since: datetime,
+    actor: User,
+    note: str = "",
+    comment_ids: Iterable[int] | None = None,
+) -> BulkResult:
+    """Return to pending every comment whose latest decision is `rule`'s, made since `since`.
+
+    With `comment_ids` (a job's chunk), only those of them that still qualify.
+    """
+    require(actor, MODERATE_PERM)
+    ids = comments_decided_by_rule(rule, since)
+    if comment_ids is not None:
+        ids = ids.filter(comment_id__in=list(comment_ids))
+    note = note or undo_rule_note(rule, since)
     return bulk_decide(list(ids), actor, Rule(Action.RESTORE, Status.PENDING, "", note), None, None)
+
+
+def undo_rule_note(rule: str, since: datetime) -> str:
+    label = ModerationEvent(rule=rule).get_rule_display()
+    return f"Undid the rule “{label}” since {since:%Y-%m-%d %H:%M}"
 
 
 def insert_events(

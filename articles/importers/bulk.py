@@ -65,11 +65,6 @@ class RowInserter:
         return tuple(values)
 
 
-def imported_comments():
-    """Comments with a source id; the filter lets the (article, external_id) index serve."""
-    return Comment.objects.exclude(external_id="").order_by()
-
-
 def comment_ids_by_key(refs: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
     """Primary keys of comments, looked up by (article id, external id).
 

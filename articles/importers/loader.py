@@ -70,7 +70,7 @@ class Loader:
             if isinstance(record, ArticleRecord):
                 self.article_records.setdefault(record.key, record)
                 if record.stands_alone or not self.articles_need_comments:
-                    self.article_id(record.key)
+                    self.ensure_article_written(record.key)
             else:
                 self.batch.append(record)
                 if len(self.batch) >= BATCH_SIZE:
@@ -83,7 +83,7 @@ class Loader:
         batch, self.batch = self.batch, []
         ready = []
         for record in batch:
-            if self.article_id(record.article_key) is None:
+            if self.ensure_article_written(record.article_key) is None:
                 self.waiting_for_article.append(record)
             else:
                 ready.append(record)
@@ -94,8 +94,8 @@ class Loader:
 
     def finish(self) -> None:
         late, self.waiting_for_article = self.waiting_for_article, []
-        known = [r for r in late if self.article_id(r.article_key) is not None]
-        missing = [r for r in late if self.article_id(r.article_key) is None]
+        known = [r for r in late if self.ensure_article_written(r.article_key) is not None]
+        missing = [r for r in late if self.ensure_article_written(r.article_key) is None]
         if known:
             self.write_comments(known)
         if missing:
@@ -125,7 +125,8 @@ class Loader:
         mark_articles_changed(self.changed_articles)
 
     # -- articles --------------------------------------------------------------
-    def article_id(self, key: str) -> int | None:
+    def ensure_article_written(self, key: str) -> int | None:
+        """The article's pk, writing its row on the first ask; None if the file lacks it."""
         if key in self.article_ids:
             return self.article_ids[key]
         record = self.article_records.get(key)

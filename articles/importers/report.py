@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from ..models import Comment
+from ..trees import Tree
 
 
 @dataclass
@@ -107,24 +109,5 @@ def deepest_thread(article_ids: Iterable[int]) -> int:
     ids = list(article_ids)
     if not ids:
         return 0
-    parents = dict(
-        Comment.objects.filter(article_id__in=ids).order_by("pk").values_list("pk", "parent_id")
-    )
-    depth: dict[int, int] = {}
-    for pk, parent in parents.items():  # parents usually come first: one pass
-        if parent is None:
-            depth[pk] = 1
-        elif parent in depth:
-            depth[pk] = depth[parent] + 1
-    for pk in parents:  # the rest: replies stored before their parents
-        if pk not in depth:
-            chain = [pk]
-            while (up := parents.get(chain[-1])) is not None and up not in depth:
-                if len(chain) > len(parents):  # a cycle; the loader never makes one
-                    break
-                chain.append(up)
-            base = depth.get(up, 0) if up is not None else 0
-            for node in reversed(chain):
-                base += 1
-                depth[node] = base
-    return max(depth.values(), default=0)
+    rows = Comment.objects.filter(article_id__in=ids).order_by("pk").values_list("pk", "parent_id")
+    return Tree(rows, key=itemgetter(0), parent_key=itemgetter(1)).depth()

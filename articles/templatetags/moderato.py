@@ -2,11 +2,9 @@ from datetime import datetime
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from articles import sanitize
+from articles import sanitize, times
 
 register = template.Library()
 
@@ -31,22 +29,14 @@ def safe_url(value: str) -> str:
 
 @register.filter
 def machine_time(value: datetime | None) -> str:
-    """For `<time datetime>`: HTML allows at most three decimals of a second; we send none."""
-    if value is None:
-        return ""
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    """For a `datetime` or `content` attribute: whole seconds (see articles.times)."""
+    return times.machine_time(value) if value else ""
 
 
 @register.simple_tag
-def comment_time(value: datetime | None) -> str:
-    """`<time>` with a readable absolute time ("4 Mar 2026, 17:05 UTC"), cheap for 1,000s."""
-    if value is None:
-        return ""
-    local = timezone.localtime(value)
-    readable = f"{local.day} {local:%b %Y, %H:%M} {local.tzname() or ''}".strip()
-    return format_html(
-        '<time class="comment-time" datetime="{}">{}</time>', machine_time(local), readable
-    )
+def time_element(value: datetime | None, style: str = "minute", css_class: str = "") -> str:
+    """{% time_element comment.created_at "zone" css_class="comment-time" %}: see articles.times."""
+    return times.time_element(value, style, css_class)
 
 
 @register.simple_tag

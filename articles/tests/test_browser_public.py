@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from articles.tests.factory import discussed_article
+from conftest import axe_violations
 
 pytestmark = [
     pytest.mark.browser,
@@ -13,24 +14,7 @@ pytestmark = [
 ]
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-
-
-@pytest.fixture
-def axe_page(chromium, live_server):
-    # Playwright injects axe as an inline script, which our CSP forbids: bypass it here only.
-    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-def axe_violations(page, url: str) -> list:
-    page.goto(url)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
 def test_article_page_has_no_axe_violations(axe_page):

@@ -78,15 +78,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    # Here so that the fast path below sends it too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before anything that reads the body (CSRF, sessions, views): too large is refused unread.
     "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Answers readers' cached article pages before sessions, CSRF and auth run.
+    "config.middleware.CachedArticlePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,12 +144,23 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Django's default of 300 entries would evict the comment fragments of one big article.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_int("LOCMEM_CACHE_ENTRIES", 50_000)},
+        }
+    }
 # Public article pages are cached under a key that changes with the article, so this only
 # bounds memory and changes nobody records (e.g. a staff member's name). Bump the version
 # when a deploy changes how pages look.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400)
-PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "3")  # 3: staff never by login name
+# 2: share tags, named comments; 3: staff never by login name; 4: pages of threads, comment
+# fragments.
+PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "4")
+# Top-level threads (each with all its replies) per page of an article's comments: about
+# 70 comments, 50 KB of HTML (12 KB gzipped) at a typical reply rate; see docs/public-pages.md.
+PUBLIC_THREADS_PER_PAGE = env_int("PUBLIC_THREADS_PER_PAGE", 50)
 
 # Sessions live in the database (or the shared cache), never in process memory,
 # so any app process behind the load balancer can serve any request.
@@ -263,6 +277,10 @@ TRIAGE_MIN_DECISIONS = env_int("TRIAGE_MIN_DECISIONS", 200)
 # The import service calls this with the ids of the comments an import created, inside
 # the import's transaction (the articles app never imports moderation itself).
 IMPORT_AFTER_LOAD = "moderation.triage.service.triage_new_comments"
+# Retrain the learned score this often (a periodic job; 0 turns the schedule off).
+TRIAGE_RETRAIN_SECONDS = env_int("TRIAGE_RETRAIN_SECONDS", 86400)
+if TRIAGE_RETRAIN_SECONDS > 0:
+    JOBS_PERIODIC["moderation.triage.tasks.train_learned_model"] = TRIAGE_RETRAIN_SECONDS
 
 # Mail: the digest and the queue alert. Printed to the console unless configured.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -29,7 +29,12 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 50_000},  # room for a big article's comment fragments
+        }
+    }
 
 # Worker tests run `manage.py jobs_worker` in a subprocess against the test database,
 # so on SQLite it must be a file, not memory; one per test run, so two runs never share it.

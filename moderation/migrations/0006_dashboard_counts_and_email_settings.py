@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0008_comment_pending_by_article_index"),
+        ("articles", "0009_comment_pending_by_article_index"),
         ("moderation", "0005_manage_rules_permission"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -152,3 +152,27 @@ def test_two_moderators_see_the_conflict_and_choose(desk_roles, chromium, live_s
     assert ModerationEvent.objects.count() == 2
     for page in pages:
         page.context.close()
+
+
+def test_tab_counts_follow_each_decision_without_a_reload(desk_roles, browser_page, moderator):
+    page = browser_page
+    first, second, _ = arrange(3)
+    log_in(page, moderator.username)
+    page.goto("/moderation/")
+    page.evaluate("window.notReloaded = true")
+
+    def badge(tab):
+        return page.locator(f"[data-desk-count='{tab}']")
+
+    assert badge("pending").inner_text() == "3" and badge("approved").inner_text() == "0"
+    row(page, first).locator("form[data-desk-action=approve] button").click()
+    page.wait_for_selector(f"[data-comment-id='{first.pk}'].queue-done")
+    page.wait_for_function("document.querySelector('[data-desk-count=pending]').textContent == '2'")
+    assert badge("approved").inner_text() == "1"
+
+    page.keyboard.press("h")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"[data-comment-id='{second.pk}'].queue-done")
+    page.wait_for_function("document.querySelector('[data-desk-count=hidden]').textContent == '1'")
+    assert badge("pending").inner_text() == "1" and badge("all").inner_text() == "3"
+    assert page.evaluate("window.notReloaded") is True

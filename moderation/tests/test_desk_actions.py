@@ -1,5 +1,6 @@
 """Row actions: plain forms redirect with a message; desk.js gets the redrawn row."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -102,6 +103,47 @@ def test_edit_own_reply_is_recorded(moderator_client, moderator):
     staff_reply.refresh_from_db()
     assert staff_reply.source_body == "First" and staff_reply.edited_at
     assert "Frist" in ModerationEvent.objects.get(action="edit_reply").note
+
+
+def test_a_decision_on_the_queue_answers_with_the_new_tab_counts(moderator_client):
+    comment = make_comment()
+    make_comment()
+    make_comment(status="hidden", hidden_reason="spam")
+
+    response = moderator_client.post(
+        reverse("moderation:approve", args=[comment.pk]),
+        {"version": 1, "tab": "pending", "next": "/moderation/?tab=pending"},
+        **ROW,
+    )
+
+    counts = json.loads(response.headers["X-Desk-Counts"])
+    assert counts == {"pending": "1", "approved": "1", "hidden": "1", "all": "3"}
+
+
+def test_the_new_tab_counts_keep_the_queue_filters(moderator_client):
+    comment = make_comment(body="<p>Trams at dawn</p>")
+    make_comment(body="<p>Buses at dusk</p>")
+
+    response = moderator_client.post(
+        reverse("moderation:hide", args=[comment.pk]),
+        {"version": 1, "reason": "spam", "tab": "pending", "next": "/moderation/?q=trams"},
+        **ROW,
+    )
+
+    counts = json.loads(response.headers["X-Desk-Counts"])
+    assert counts == {"pending": "0", "approved": "0", "hidden": "1", "all": "1"}
+
+
+def test_a_row_drawn_outside_the_queue_gets_no_counts(moderator_client):
+    comment = make_comment()
+
+    response = moderator_client.post(
+        reverse("moderation:approve", args=[comment.pk]),
+        {"version": 1, "next": reverse("moderation:comment", args=[comment.pk])},
+        **ROW,
+    )
+
+    assert response.status_code == 200 and "X-Desk-Counts" not in response.headers
 
 
 def hidden_meanwhile(comment):

@@ -1,5 +1,7 @@
 """A comment's page (thread, history, author's record) and an article's staff page."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -80,3 +82,45 @@ def test_pages_run_a_fixed_number_of_queries(
     # session, user, user permissions, group permissions, article, its comments.
     with django_assert_num_queries(6):
         assert moderator_client.get(article_url).status_code == 200
+
+
+def test_every_reply_box_takes_its_length_limit_from_the_service(
+    moderator_client, moderator, monkeypatch
+):
+    monkeypatch.setattr(services, "MAX_REPLY_LENGTH", 1234)
+    comment = make_comment(author_name="Kim")
+    own_reply = services.reply(comment, actor=moderator, body="Thanks, Kim.")
+
+    boxes = {
+        "queue": moderator_client.get(reverse("moderation:queue")),
+        "reply under a comment": moderator_client.get(
+            reverse("moderation:comment", args=[comment.pk])
+        ),
+        "edit own reply": moderator_client.get(reverse("moderation:comment", args=[own_reply.pk])),
+    }
+
+    for where, response in boxes.items():
+        html = response.content.decode()
+        assert html.count("<textarea") == html.count('maxlength="1234"') >= 1, where
+
+
+def forms_for(comment, html: str) -> list[str]:
+    """The POST forms aimed at one comment's URLs."""
+    prefix = re.escape(reverse("moderation:comment", args=[comment.pk]))
+    return re.findall(rf'<form method="post" action="{prefix}[^"]+".*?</form>', html, re.S)
+
+
+def test_every_decision_form_sends_version_next_and_the_queue_tab(moderator_client):
+    comment = make_comment(status="approved", removed_at_source=True, version=3)
+
+    queue = moderator_client.get(reverse("moderation:queue") + "?tab=all").content.decode()
+    page = moderator_client.get(reverse("moderation:comment", args=[comment.pk])).content.decode()
+
+    queue_forms, page_forms = forms_for(comment, queue), forms_for(comment, page)
+    assert len(queue_forms) == 3  # hide, hide: removed at source, back to pending
+    assert len(page_forms) == 4  # the same, and a staff reply
+    for form in queue_forms + page_forms:
+        assert '<input type="hidden" name="version" value="3">' in form
+        assert '<input type="hidden" name="next" value="/moderation/' in form
+    assert all('<input type="hidden" name="tab" value="all">' in f for f in queue_forms)
+    assert not any('name="tab"' in f for f in page_forms)

@@ -1,60 +1,12 @@
-"""The moderation desk's URLs: who may see and do what."""
+"""The queue and its row actions as plain forms (who may see and do what: test_desk_access)."""
 
 import pytest
 from django.urls import reverse
 
 from articles.models import Comment
 from articles.tests.factory import make_comment
-from moderation.models import ModerationEvent
 
 pytestmark = pytest.mark.django_db
-
-
-def snapshot():
-    return (
-        list(Comment.objects.order_by("pk").values_list("pk", "status", "version")),
-        ModerationEvent.objects.count(),
-    )
-
-
-def desk_requests(comment):
-    return [
-        ("get", reverse("moderation:queue"), {}),
-        ("post", reverse("moderation:approve", args=[comment.pk]), {}),
-        ("post", reverse("moderation:hide", args=[comment.pk]), {"reason": "spam"}),
-        ("post", reverse("moderation:reply", args=[comment.pk]), {"body": "hello"}),
-    ]
-
-
-def test_anonymous_is_sent_to_login_and_nothing_changes(client):
-    comment = make_comment()
-    before = snapshot()
-    for method, url, data in desk_requests(comment):
-        response = getattr(client, method)(url, data)
-        assert response.status_code == 302, url
-        assert response["Location"].startswith(reverse("login")), url
-    assert snapshot() == before
-
-
-def test_signed_in_without_the_role_gets_403_and_nothing_changes(client, staff_without_role):
-    comment = make_comment()
-    client.force_login(staff_without_role)
-    before = snapshot()
-    for method, url, data in desk_requests(comment):
-        assert getattr(client, method)(url, data).status_code == 403, url
-    assert snapshot() == before
-
-
-def test_editor_is_not_a_moderator(client, editor):
-    client.force_login(editor)
-    assert client.get(reverse("moderation:queue")).status_code == 403
-
-
-@pytest.mark.parametrize("name", ["moderation:approve", "moderation:hide", "moderation:reply"])
-def test_actions_refuse_get(moderator_client, name):
-    comment = make_comment()
-    assert moderator_client.get(reverse(name, args=[comment.pk])).status_code == 405
-    assert Comment.objects.get().status == "pending"
 
 
 def test_queue_lists_pending_comments_with_article_and_author(moderator_client):

@@ -1,18 +1,26 @@
 """One decision on one comment: a plain form POST, or a redrawn row for desk.js."""
 
+import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from articles.models import Comment
 
-from .. import services
-from ..forms import DecisionForm, EditReplyForm, HideForm, ReplyForm, error_text
+from .. import selectors, services
+from ..forms import DecisionForm, EditReplyForm, HideForm, QueueFilterForm, ReplyForm, error_text
 from ..tabs import DEFAULT_TAB, status_of
+from ..templatetags.desk import tally
 from .common import back, controls_context, moderator_required, replier_required, wants_row
+
+# The queue's new tab counts, as JSON, on a redrawn row (static/moderation/desk.js).
+COUNTS_HEADER = "X-Desk-Counts"
 
 LEVELS = {"success": messages.SUCCESS, "warning": messages.WARNING, "danger": messages.ERROR}
 
@@ -52,7 +60,23 @@ def answer(request, comment: Comment, outcome: Outcome):
         **controls_context(request),
         "queue": True,
     }
-    return render(request, "moderation/_row.html", context, status=outcome.status)
+    response = render(request, "moderation/_row.html", context, status=outcome.status)
+    counts = queue_counts_for(request.POST.get("next", ""))
+    if counts is not None:
+        response.headers[COUNTS_HEADER] = json.dumps(counts)
+    return response
+
+
+def queue_counts_for(next_url: str) -> dict[str, str] | None:
+    """The queue's tab counts after the decision, for desk.js to show without a reload.
+
+    Only when the row was drawn on the queue: its filters are in the `next` URL.
+    """
+    parts = urlsplit(next_url)
+    if parts.path != reverse("moderation:queue"):
+        return None
+    filters = QueueFilterForm(QueryDict(parts.query)).filters()
+    return {tab: tally(count) for tab, count in selectors.queue_counts(filters).items()}
 
 
 def seen_version(request) -> int | None:

@@ -3,11 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from jobs.models import Job
 
 from .. import selectors
+from ..triage.tasks import TRIAGE_KINDS
 from .common import moderator_required
 
 
@@ -35,4 +37,15 @@ def job(request, pk):
     if job.created_by_id != request.user.pk and not request.user.is_superuser:
         raise PermissionDenied("This is someone else's job.")
     template = "moderation/_job.html" if is_htmx(request) else "moderation/job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "job_home": job_home(job)})
+
+
+def job_home(job: Job) -> dict:
+    """The page a job belongs to: triage jobs to the rules page, imports to their history."""
+    if job.kind in TRIAGE_KINDS:
+        return {"url": reverse("moderation:rules"), "label": "Rules", "after": "Back to the rules"}
+    return {
+        "url": reverse("moderation:imports"),
+        "label": "Imports",
+        "after": "See the import history",
+    }

@@ -106,6 +106,7 @@ def tab_links(request, filters: dict, counts: dict) -> list[dict]:
     base = reverse("moderation:queue")
     return [
         {
+            "tab": tab.name,
             "label": tab.label,
             "count": counts[tab.name],
             "url": f"{base}?{query_string(request, drop=('page',), tab=tab.name)}",

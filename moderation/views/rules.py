@@ -1,6 +1,7 @@
 """The rules page: edit the rules, try them on a text, preview them over the pending queue,
 run them, undo what a rule decided, and train the learned score."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import redirect, render
@@ -9,9 +10,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Comment
 
-from .. import services
+from .. import selectors, services
 from ..models import LearnedModel, TriageRules
-from ..triage import learning
+from ..triage import learning, tasks
 from ..triage.forms import RulesForm, TestBoxForm, UndoRuleForm
 from ..triage.service import preview, run_over_pending, try_text
 
@@ -47,12 +48,11 @@ def rules(request):
         if action == "preview":
             context["preview"] = preview(form.unsaved_rules())
     status = 400 if request.method == "POST" and (form.errors or test_form.errors) else 200
-    return render(
-        request, "moderation/rules.html", page_context(form, test_form, context), status=status
-    )
+    context = page_context(request.user, form, test_form, context)
+    return render(request, "moderation/rules.html", context, status=status)
 
 
-def page_context(form, test_form, extra: dict) -> dict:
+def page_context(user, form, test_form, extra: dict) -> dict:
     model = LearnedModel.objects.defer("data").first()
     required, each = learning.required_decisions()
     return {
@@ -63,6 +63,7 @@ def page_context(form, test_form, extra: dict) -> dict:
         "required": required,
         "required_each": each,
         "pending": Comment.objects.pending().count(),
+        "triage_jobs": selectors.triage_jobs_to_show(user),
         **extra,
     }
 
@@ -70,7 +71,9 @@ def page_context(form, test_form, extra: dict) -> dict:
 @require_POST
 @rules_manager_required
 def run(request):
-    """Run the current rules over the pending queue (in chunks; a job once the jobs app lands)."""
+    """Run the saved rules over the pending queue: at once when it is small, else as a job."""
+    if Comment.objects.pending().count() > settings.BULK_JOB_THRESHOLD:
+        return redirect("moderation:job", tasks.start_run_over_pending(request.user).pk)
     result = run_over_pending()
     messages.success(request, result.summary())
     return redirect("moderation:rules")
@@ -79,28 +82,22 @@ def run(request):
 @require_POST
 @rules_manager_required
 def undo(request):
-    """Return to pending everything one rule decided since a moment."""
+    """Return to pending everything one rule decided since a moment (a job when many)."""
     form = UndoRuleForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect("moderation:rules")
-    result = services.undo_rule(
-        form.cleaned_data["rule"], since=form.cleaned_data["since"], actor=request.user
-    )
-    text = f"Returned {result.changed} comment{'s' if result.changed != 1 else ''} to pending."
-    if result.conflicts:
-        text += f" Skipped {result.conflicts} that someone decided meanwhile."
-    messages.success(request, text)
+    rule, since = form.cleaned_data["rule"], form.cleaned_data["since"]
+    if services.comments_decided_by_rule(rule, since).count() > settings.BULK_JOB_THRESHOLD:
+        job = tasks.start_undo_rule(request.user, rule=rule, since=since)
+        return redirect("moderation:job", job.pk)
+    result = services.undo_rule(rule, since=since, actor=request.user)
+    messages.success(request, tasks.undo_summary(result))
     return redirect("moderation:rules")
 
 
 @require_POST
 @rules_manager_required
 def train(request):
-    try:
-        model = learning.train(by=request.user)
-    except learning.NotEnoughDecisions as refusal:
-        messages.error(request, str(refusal))
-    else:
-        messages.success(request, f"Trained the learned score, version {model.version}.")
-    return redirect("moderation:rules")
+    """Train the learned score in a worker (fitting takes longer than a request should)."""
+    return redirect("moderation:job", tasks.start_training(request.user).pk)

@@ -82,6 +82,7 @@
       failNotice(row, `Not done (the server answered ${response.status}).`);
       return;
     }
+    showCounts(response.headers.get("X-Desk-Counts"));
     const wasCurrent = row === current || !current;
     closeReply();
     row.replaceWith(fresh);
@@ -112,6 +113,21 @@
       form.requestSubmit(submitter);
     } finally {
       main.removeAttribute("aria-busy");
+    }
+  }
+
+  // The server's tab counts after a decision: {"pending": "12", "all": "10,000+", ...}.
+  function showCounts(header) {
+    if (!header) return;
+    let counts;
+    try {
+      counts = JSON.parse(header);
+    } catch (error) {
+      return;
+    }
+    for (const [tab, text] of Object.entries(counts)) {
+      const badge = document.querySelector(`[data-desk-count="${CSS.escape(tab)}"]`);
+      if (badge) badge.textContent = text;
     }
   }
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from articles.importers.detect import detect_format
 from articles.importers.records import ImportFormatError
-
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
+from conftest import SAMPLES
 
 
 @pytest.mark.parametrize(

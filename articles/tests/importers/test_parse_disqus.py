@@ -6,14 +6,14 @@ import io
 import tracemalloc
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from articles.importers import disqus
 from articles.importers.records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
+from conftest import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "disqus"
+FILES = SAMPLES / "disqus"
 
 
 def parse_bytes(data: bytes) -> tuple[list[ArticleRecord], list[CommentRecord], ParseContext]:
@@ -33,7 +33,7 @@ def depth(comment: CommentRecord, by_key: dict[str, CommentRecord]) -> int:
 
 
 def test_evanlin_export_counts():
-    articles, comments, ctx = parse_bytes((SAMPLES / "evanlin-blog-export-2021.xml").read_bytes())
+    articles, comments, ctx = parse_bytes((FILES / "evanlin-blog-export-2021.xml").read_bytes())
     assert len(articles) == 2519
     assert len(comments) == 189
     assert len({c.article_key for c in comments}) == 57
@@ -52,7 +52,7 @@ def test_evanlin_export_counts():
 
 
 def test_evanlin_export_content():
-    articles, comments, _ = parse_bytes((SAMPLES / "evanlin-blog-export-2021.xml").read_bytes())
+    articles, comments, _ = parse_bytes((FILES / "evanlin-blog-export-2021.xml").read_bytes())
     by_article = {a.key: a for a in articles}
     assert by_article["3004196636"].title == "測試文章"
     assert (
@@ -71,7 +71,7 @@ def test_evanlin_export_content():
 
 
 def test_isso_fixture_edge_cases():
-    articles, comments, ctx = parse_bytes((SAMPLES / "isso-fixture-edge-cases.xml").read_bytes())
+    articles, comments, ctx = parse_bytes((FILES / "isso-fixture-edge-cases.xml").read_bytes())
     assert [(a.key, a.title) for a in articles] == [
         ("2", "Hello, World!"),
         ("3", "Untitled thread 3"),  # nothing but an empty <id/>
@@ -101,14 +101,14 @@ def test_isso_fixture_edge_cases():
 
 
 def test_radiot_fixture_is_rejected_as_malformed():
-    data = (SAMPLES / "remark42-radiot-malformed.xml").read_bytes()
+    data = (FILES / "remark42-radiot-malformed.xml").read_bytes()
     with pytest.raises(ImportFormatError) as caught:
         parse_bytes(data)
     assert caught.value.line == 1  # the backtick before <?xml
 
 
 def test_radiot_fixture_without_backtick_fails_at_unquoted_attribute():
-    data = (SAMPLES / "remark42-radiot-malformed.xml").read_bytes()[1:]
+    data = (FILES / "remark42-radiot-malformed.xml").read_bytes()[1:]
     bad_line = data[: data.index(b"<thread dsq:id=247937687/>")].count(b"\n") + 1
     with pytest.raises(ImportFormatError) as caught:
         parse_bytes(data)
@@ -117,7 +117,7 @@ def test_radiot_fixture_without_backtick_fails_at_unquoted_attribute():
 
 
 def test_radiot_fixture_repaired_covers_odd_posts():
-    data = (SAMPLES / "remark42-radiot-malformed.xml").read_bytes()[1:]
+    data = (FILES / "remark42-radiot-malformed.xml").read_bytes()[1:]
     data = data.replace(b"dsq:id=247937687/", b'dsq:id="247937687"/')
     articles, comments, ctx = parse_bytes(data)
     assert [a.title for a in articles] == ["Радио-Т: Радио-Т 229"] * 2

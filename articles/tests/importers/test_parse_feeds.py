@@ -10,8 +10,7 @@ import pytest
 
 from articles.importers import feeds
 from articles.importers.records import ArticleRecord, ImportFormatError, ParseContext
-
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
+from conftest import SAMPLES
 
 
 def parse_file(path: Path) -> tuple[list[ArticleRecord], ParseContext]:

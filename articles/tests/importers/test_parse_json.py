@@ -6,14 +6,14 @@ import copy
 import io
 import json
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from articles.importers import jsonfmt
 from articles.importers.records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
+from conftest import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "json"
+FILES = SAMPLES / "json"
 
 
 def parse_bytes(data: bytes) -> tuple[list[ArticleRecord], list[CommentRecord], ParseContext]:
@@ -25,7 +25,7 @@ def parse_bytes(data: bytes) -> tuple[list[ArticleRecord], list[CommentRecord], 
 
 
 def test_isso_generic():
-    articles, comments, ctx = parse_bytes((SAMPLES / "isso-generic.json").read_bytes())
+    articles, comments, ctx = parse_bytes((FILES / "isso-generic.json").read_bytes())
     assert [(a.key, a.title) for a in articles] == [
         ("/posts/0001/", "Test+post"),
         ("/posts/0007/", "Nat+%26+Miguel"),  # kept verbatim, as the file has it
@@ -43,7 +43,7 @@ def test_isso_generic():
 
 
 def test_commento_export():
-    articles, comments, ctx = parse_bytes((SAMPLES / "commento-remark42-fixture.json").read_bytes())
+    articles, comments, ctx = parse_bytes((FILES / "commento-remark42-fixture.json").read_bytes())
     assert [a.key for a in articles] == ["example.com/blog/post/2", "example.com/blog/post/1"]
     assert articles[0].source_url == "https://example.com/blog/post/2"
     assert len(comments) == 3
@@ -83,9 +83,7 @@ def test_commento_states(changes, expected):
 
 
 def test_remark42_backup_jsonl():
-    articles, comments, ctx = parse_bytes(
-        (SAMPLES / "remark42-backup-v1-fixture.jsonl").read_bytes()
-    )
+    articles, comments, ctx = parse_bytes((FILES / "remark42-backup-v1-fixture.jsonl").read_bytes())
     assert [a.key for a in articles] == ["https://radio-t.com", "https://radio-t.com/2"]
     assert [(c.key, c.parent_key, c.line) for c in comments] == [
         ("efbc17f177ee1a1c0ee6e1e025749966ec071adc", None, 2),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,8 @@ from articles.importers import disqus, feeds, wxr
 from articles.importers.detect import detect_format
 from articles.importers.formats import FORMATS
 from articles.importers.records import ImportFormatError, ParseContext
+from conftest import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples"
 XML_PARSERS = [disqus.parse, wxr.parse, feeds.parse]
 DISQUS_OPEN = b'<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">'
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import io
 from collections import Counter
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from articles.importers import wxr
 from articles.importers.records import ArticleRecord, CommentRecord, ImportFormatError, ParseContext
+from conftest import SAMPLES
 
-SAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "samples" / "wxr"
+FILES = SAMPLES / "wxr"
 
 
 def parse_bytes(data: bytes) -> tuple[list[ArticleRecord], list[CommentRecord], ParseContext]:
@@ -24,7 +24,7 @@ def parse_bytes(data: bytes) -> tuple[list[ArticleRecord], list[CommentRecord], 
 
 
 def parse_sample(name: str) -> tuple[list[ArticleRecord], list[CommentRecord], ParseContext]:
-    return parse_bytes((SAMPLES / name).read_bytes())
+    return parse_bytes((FILES / name).read_bytes())
 
 
 def max_depth(comments: list[CommentRecord]) -> int:

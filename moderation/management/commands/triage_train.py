@@ -1,12 +1,24 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from moderation.triage import learning
+from moderation.triage.tasks import start_training
 
 
 class Command(BaseCommand):
     help = "Train the learned triage score on the decisions people made here; store a new version."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--as-job",
+            action="store_true",
+            help="Queue it for a job worker instead of training here.",
+        )
+
+    def handle(self, *args, as_job, **options):
+        if as_job:
+            job = start_training(None)
+            self.stdout.write(self.style.SUCCESS(f"Queued job {job.pk}: {job.title}."))
+            return
         try:
             model = learning.train()
         except learning.NotEnoughDecisions as refusal:

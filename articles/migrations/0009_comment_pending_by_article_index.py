@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_staged_uploads_as_files"),
+        ("articles", "0008_comment_body_search_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
