@@ -172,8 +172,13 @@ def desk_roles(transactional_db):
     ContentType.objects.clear_cache()
     for app_config in apps.get_app_configs():  # what `migrate` makes after the migrations
         create_permissions(app_config, verbosity=0)
-    roles_migration = import_module("moderation.migrations.0002_groups")
-    roles_migration.create_roles(migration_state_apps(("moderation", "0002_groups")), None)
+    for name, grant in [
+        ("0002_groups", "create_roles"),
+        ("0005_manage_rules_permission", "grant"),
+        ("0007_dashboard_permission_and_backfill", "grant"),
+    ]:
+        migration = import_module(f"moderation.migrations.{name}")
+        getattr(migration, grant)(migration_state_apps(("moderation", name)), None)
 
 
 @functools.cache

@@ -8,7 +8,7 @@ import importlib
 import sys
 import time
 
-MODULES = ["imports", "desk", "public", "triage", "jobs"]
+MODULES = ["imports", "desk", "public", "triage", "jobs", "dashboard"]
 
 
 def main(names: list[str]) -> None:

@@ -44,9 +44,9 @@ SEQUENCE_SQL = "SELECT setval(pg_get_serial_sequence('{0}', 'id'), max(id)) FROM
 FILL_SQL = [
     "TRUNCATE articles_article, articles_comment, moderation_moderationevent RESTART IDENTITY",
     f"""INSERT INTO articles_article (id, title, slug, deck, body, image_credit, source_url,
-        published_at, source, external_id, created_at, updated_at)
+        published_at, language, imported_values, source, external_id, created_at, updated_at)
         SELECT a, 'Story number ' || a, 'story-' || a, '', '<p>Body.</p>', '', '',
-        now() - a * interval '1 hour', 'bench', '', now(), now()
+        now() - a * interval '1 hour', '', '{{}}', 'bench', '', now(), now()
         FROM generate_series(1, {ARTICLES}) AS a""",  # noqa: S608
     f"""INSERT INTO articles_comment (id, article_id, parent_id, author_name, author_email,
         author_url, author_username, body, source_body, status, hidden_reason, source_status,

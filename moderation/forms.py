@@ -5,8 +5,10 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from articles.importers.formats import FORMATS
+from articles.models import Comment
 
-from .models import Rule
+from .models import DeskEmailSettings, Rule
+from .rollup import DECISION_ACTIONS
 from .services import MAX_REPLY_LENGTH, MODERATOR_REASONS, validate_reason
 from .tabs import DEFAULT_TAB, TAB_NAMES
 
@@ -95,6 +97,31 @@ class QueueFilterForm(forms.Form):
     marker = forms.ChoiceField(
         label="Why held", choices=[("", "Any"), *Rule.choices], required=False
     )
+    # Set by the dashboard's links to say what a number counts; carried as hidden fields.
+    older_than = forms.IntegerField(min_value=1, max_value=24 * 366, required=False)  # hours
+    decided = forms.ChoiceField(
+        choices=[(a.value, a.label) for a in DECISION_ACTIONS], required=False
+    )
+    decided_reason = forms.ChoiceField(choices=Comment.HiddenReason.choices, required=False)
+    decided_by = forms.RegexField(r"^(\d{1,18}|automatic|people)$", required=False)
+    decided_from = forms.DateField(required=False)
+    decided_to = forms.DateField(required=False)
+    reversal = forms.ChoiceField(choices=[("1", "decisions that undid one")], required=False)
+    first_decided = forms.DateField(required=False)
+    imported_from = forms.DateField(required=False)
+    imported_to = forms.DateField(required=False)
+    DASHBOARD_FILTERS = [
+        "older_than",
+        "decided",
+        "decided_reason",
+        "decided_by",
+        "decided_from",
+        "decided_to",
+        "reversal",
+        "first_decided",
+        "imported_from",
+        "imported_to",
+    ]
 
     def filters(self) -> dict:
         """Cleaned values with defaults; invalid values are dropped, not fatal."""
@@ -183,3 +210,9 @@ class ImportUploadForm(FieldsOnlyForm):
                 f"{filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)}."
             )
         return upload
+
+
+class EmailSettingsForm(forms.ModelForm):
+    class Meta:
+        model = DeskEmailSettings
+        fields = ["daily_digest", "queue_alerts"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.functional import cached_property
 
@@ -15,8 +15,8 @@ from articles.models import Article, Comment
 from articles.trees import Tree
 from jobs.models import Job
 
-from . import search
-from .models import ModerationEvent
+from . import rollup, search
+from .models import FirstDecision, ModerationEvent
 from .search import About, AtLeast, body_matches, uses_the_index
 from .tabs import TAB_NAMES, status_of
 
@@ -26,6 +26,14 @@ PAGE_SIZE = 50
 # Tabs count exactly up to this many; "All N matching" works up to it too.
 COUNT_CAP = 10_000
 BULK_MATCHING_LIMIT = COUNT_CAP
+DECISION_FILTERS = {
+    "decided",
+    "decided_reason",
+    "decided_by",
+    "decided_from",
+    "decided_to",
+    "reversal",
+}
 # A finished bulk job stays on its moderator's desk this long, with its result.
 FINISHED_JOBS_SHOWN_FOR = timezone.timedelta(minutes=15)
 
@@ -49,7 +57,58 @@ def matching(filters: dict) -> QuerySet[Comment]:
         comments = comments.filter(source_status=filters["source_status"])
     if "marker" in filters:
         comments = comments.filter(triage__marker_rules__contains=f",{filters['marker']},")
+    if "older_than" in filters:
+        since = timezone.now() - timezone.timedelta(hours=filters["older_than"])
+        comments = comments.filter(created_at__lt=since)
+    if "imported_from" in filters:
+        comments = comments.filter(imported_at__gte=day_start(filters["imported_from"]))
+    if "imported_to" in filters:
+        comments = comments.filter(imported_at__lt=day_start(filters["imported_to"], days=1))
+    if "first_decided" in filters:
+        first = FirstDecision.objects.filter(day=filters["first_decided"])
+        comments = comments.filter(pk__in=first.values("comment_id"))
+    comments = by_decision(comments, filters)
     return by_staff(comments, filters.get("staff", ""))
+
+
+def by_decision(comments: QuerySet[Comment], filters: dict) -> QuerySet[Comment]:
+    """Comments with one event matching every decision filter (the dashboard's links)."""
+    events = ModerationEvent.objects.filter(comment=OuterRef("pk"))
+    if "decided" in filters:
+        events = events.filter(action=filters["decided"])
+    if "decided_reason" in filters:
+        events = events.filter(reason=filters["decided_reason"])
+    if "decided_by" in filters:
+        who = filters["decided_by"]
+        if who in ("automatic", "people"):
+            events = events.filter(actor__isnull=who == "automatic")
+        else:
+            events = events.filter(actor=who)
+    if "decided_from" in filters:
+        events = events.filter(created_at__gte=day_start(filters["decided_from"]))
+    if "decided_to" in filters:
+        events = events.filter(created_at__lt=day_start(filters["decided_to"], days=1))
+    if "reversal" in filters:
+        events = reversals(events)
+    if not DECISION_FILTERS & filters.keys():
+        return comments
+    return comments.filter(Exists(events.filter(action__in=rollup.DECISION_ACTIONS)))
+
+
+def reversals(events: QuerySet[ModerationEvent]) -> QuerySet[ModerationEvent]:
+    """Events that undid an approve or hide made at most a week before (rollup's rule)."""
+    previous = ModerationEvent.objects.filter(
+        comment=OuterRef("comment"),
+        action__in=rollup.STATUS_CHANGES,
+        created_at__lt=OuterRef("created_at"),
+    ).order_by("-created_at", "-id")
+    return events.annotate(
+        previous_action=Subquery(previous.values("action")[:1]),
+        previous_at=Subquery(previous.values("created_at")[:1]),
+    ).filter(
+        previous_action__in=rollup.UNDOABLE_ACTIONS,
+        previous_at__gte=F("created_at") - rollup.REVERSAL_WINDOW,
+    )
 
 
 def by_staff(comments: QuerySet[Comment], staff: str) -> QuerySet[Comment]:

@@ -22,6 +22,7 @@ from articles.sanitize import text_to_html
 from articles.services import mark_articles_changed
 from articles.times import time_ago
 
+from . import rollup
 from .models import ModerationEvent
 
 if TYPE_CHECKING:
@@ -143,6 +144,7 @@ def decide(
     current.version += 1
     current.save(update_fields=["status", "hidden_reason", "moderated_at", "version"])
     event.save()
+    rollup.record_decision(event, current.created_at)
     mark_articles_changed([current.article_id])
     sync(comment, current)
     return event
@@ -208,6 +210,7 @@ def bulk_decide(
             chunk = ids[start : start + BULK_CHUNK]
             changing = lock_and_sort(chunk, rule, expected, unchanged_since, result)
             if changing:
+                rollup.record_bulk(list(changing), actor.pk, rule.action, rule.reason, now)
                 insert_events(list(changing), actor, rule, now)
                 Comment.objects.filter(pk__in=list(changing)).update(
                     status=rule.status,
@@ -269,6 +272,7 @@ def decide_by_rule(
             )
             if not rows:
                 continue
+            rollup.record_bulk(list(rows), None, action, reason, now)
             insert_events(list(rows), None, Rule(action, status, reason, note), now, by_rule=rule)
             Comment.objects.filter(pk__in=list(rows)).update(
                 status=status, hidden_reason=reason, moderated_at=now, version=F("version") + 1

@@ -13,7 +13,7 @@ from jobs import services as jobs
 from jobs.models import Job
 from jobs.runner import JobFailed, JobRun, handler
 
-from . import selectors, services
+from . import digest, selectors, services
 from .forms import QueueFilterForm
 
 
@@ -86,3 +86,19 @@ def decide(ids: list[int], actor, params: dict, drawn_at) -> services.BulkResult
 
 def chunk_size() -> int:
     return settings.BULK_JOB_CHUNK
+
+
+# --- the dashboard's mail, on the jobs' schedule (settings.JOBS_PERIODIC) ------------------
+
+
+@handler
+def send_daily_digest(run: JobRun) -> dict:
+    """Send today's digest to the Moderators (once a day, from DIGEST_HOUR)"""
+    sent = digest.send_digest_if_due()
+    return {"due": sent is not None, "sent": sent or 0}
+
+
+@handler
+def send_queue_age_alert(run: JobRun) -> dict:
+    """Alert the Moderators when the oldest pending comment has waited too long"""
+    return {"sent": len(digest.send_queue_alert())}

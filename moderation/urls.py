@@ -27,6 +27,9 @@ urlpatterns = [
         views.import_accept_statuses,
         name="import_accept_statuses",
     ),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("settings/email/", views.email_settings, name="email_settings"),
+    path("dashboard/<slug:name>.csv", views.dashboard_export, name="dashboard_export"),
     path("jobs/<int:pk>/", views.job, name="job"),
     path("jobs/desk/", views.desk_jobs, name="desk_jobs"),
 ]

@@ -215,6 +215,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
+    ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),
 ]
 # Uploaded files waiting to be imported. With more than one app server (or a worker on
 # another machine) this must be storage they all share: see docs/jobs.md.
@@ -257,7 +258,13 @@ JOBS_MAX_ATTEMPTS = env_int("JOBS_MAX_ATTEMPTS", 3)
 # A pause after each committed step of a job, so a long job leaves room for other writers.
 JOBS_STEP_PAUSE_SECONDS = env_float("JOBS_STEP_PAUSE_SECONDS", 0)
 # Periodic jobs: handler -> every how many seconds.
-JOBS_PERIODIC = {"articles.tasks.purge_staged_uploads": 3600}
+JOBS_PERIODIC = {
+    "articles.tasks.purge_staged_uploads": 3600,
+    # Hourly: sends that day's digest once, from DIGEST_HOUR (moderation/digest.py).
+    "moderation.tasks.send_daily_digest": 3600,
+    # Checks the oldest pending comment; mails at most once per QUEUE_ALERT_EVERY_MINUTES.
+    "moderation.tasks.send_queue_age_alert": 300,
+}
 # "All N matching" above this many comments runs as a job; fewer are decided at once.
 BULK_JOB_THRESHOLD = env_int("BULK_JOB_THRESHOLD", 2000)
 BULK_JOB_CHUNK = env_int("BULK_JOB_CHUNK", 1000)
@@ -276,6 +283,24 @@ IMPORT_AFTER_LOAD = "moderation.triage.service.triage_new_comments"
 TRIAGE_RETRAIN_SECONDS = env_int("TRIAGE_RETRAIN_SECONDS", 86400)
 if TRIAGE_RETRAIN_SECONDS > 0:
     JOBS_PERIODIC["moderation.triage.tasks.train_learned_model"] = TRIAGE_RETRAIN_SECONDS
+
+# Mail: the digest and the queue alert. Printed to the console unless configured.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Moderato <moderato@localhost>")
+# Where emails link to (no request to take the host from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# Alert when the oldest pending comment has waited this long; at most once per the other.
+QUEUE_ALERT_AGE_MINUTES = env_int("QUEUE_ALERT_AGE_MINUTES", 240)
+QUEUE_ALERT_EVERY_MINUTES = env_int("QUEUE_ALERT_EVERY_MINUTES", 240)
+# The daily digest goes out once a day from this hour on (local time, 0-23) when sent by
+# `send_digest --if-due` or the scheduled job.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -37,6 +38,7 @@ def queue(request):
         "tabs": tab_links(request, filters, counts),
         "query": query_string(request, drop=("page",)),
         "filtered": any(key in filters for key in FILTER_KEYS if key != "order"),
+        "dashboard_filters": dashboard_filters(form, filters),
         "more_filters": any(key in filters for key in MORE_FILTERS),
         "drawn_at": timezone.now(),
         "newest_id": newest_id,
@@ -47,6 +49,47 @@ def queue(request):
         "bulk_job_threshold": settings.BULK_JOB_THRESHOLD,
     }
     return render(request, "moderation/queue.html", context)
+
+
+def dashboard_filters(form: QueueFilterForm, filters: dict) -> list[dict]:
+    """The filters a dashboard link set: kept as hidden fields, shown as plain words."""
+    shown = []
+    for name in QueueFilterForm.DASHBOARD_FILTERS:
+        if name not in filters:
+            continue
+        value = filters[name]
+        field = form.fields[name]
+        if name == "decided_by":
+            words = {"automatic": "automatic decisions", "people": "people"}.get(value)
+            words = words or person_name(value)
+        elif hasattr(field, "choices"):
+            words = dict(field.choices).get(value, value)
+        elif name == "older_than":
+            words = f"{value} h"
+        else:
+            words = value.isoformat()
+        raw = value.isoformat() if hasattr(value, "isoformat") else value
+        shown.append({"name": name, "value": raw, "label": FILTER_LABELS[name], "words": words})
+    return shown
+
+
+FILTER_LABELS = {
+    "older_than": "Waiting longer than",
+    "decided": "Decision",
+    "decided_reason": "Reason",
+    "decided_by": "Decided by",
+    "decided_from": "Decided from",
+    "decided_to": "Decided until",
+    "reversal": "Only",
+    "first_decided": "First decided on",
+    "imported_from": "Imported from",
+    "imported_to": "Imported until",
+}
+
+
+def person_name(pk: str) -> str:
+    user = get_user_model().objects.filter(pk=pk).first()
+    return (user.get_full_name() or user.get_username()) if user else "(unknown person)"
 
 
 def query_string(request, drop=(), **changes) -> str:

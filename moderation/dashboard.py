@@ -1,0 +1,290 @@
+"""The dashboard's figures: one query function per figure, over a period of whole days.
+
+Decision counts come from the `DailyDecisionCount` roll-up and waits from `FirstDecision`
+(both kept by the services, see `rollup.py`), so no figure reads the event log itself.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import connection
+from django.db.models import Aggregate, Count, FloatField, Min, Q
+from django.utils import timezone
+
+from articles.models import Article, Comment, ImportRun
+
+from .models import DailyDecisionCount, FirstDecision
+from .rollup import DECISION_ACTIONS
+from .selectors import day_start
+
+Reason = Comment.HiddenReason
+PERIODS = (7, 30, 90)
+DEFAULT_PERIOD = 7
+BUSIEST_ARTICLES = 10
+
+
+@dataclass(frozen=True)
+class Period:
+    """The last `days` whole days, today included, in the site's time zone."""
+
+    days: int
+    first: date
+    last: date
+
+    @classmethod
+    def ending(cls, last: date, days: int) -> Period:
+        return cls(days, last - timedelta(days=days - 1), last)
+
+    @property
+    def dates(self) -> list[date]:
+        return [self.first + timedelta(days=n) for n in range(self.days)]
+
+    @property
+    def starts_at(self) -> datetime:
+        return day_start(self.first)
+
+    @property
+    def ends_before(self) -> datetime:
+        return day_start(self.last, days=1)
+
+
+def period_ending_today(days: int) -> Period:
+    return Period.ending(timezone.localdate(), days)
+
+
+@dataclass
+class QueueNow:
+    size: int
+    oldest: datetime | None
+    older_than_hour: int
+    older_than_day: int
+
+
+def queue_now(now: datetime | None = None) -> QueueNow:
+    """The pending queue at this moment (one aggregate over the pending part of an index)."""
+    now = now or timezone.now()
+    figures = Comment.objects.pending().aggregate(
+        size=Count("*"),
+        oldest=Min("created_at"),
+        older_than_hour=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=1))),
+        older_than_day=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=24))),
+    )
+    return QueueNow(**figures)
+
+
+@dataclass
+class ModeratorFigures:
+    actor_id: int | None
+    name: str
+    by_action: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    reversals: int = 0
+
+
+@dataclass
+class DayDecisions:
+    day: date
+    by_action: dict[str, int]
+    by_reason: dict[str, int]
+    automatic: int = 0
+    by_people: int = 0
+    reversals: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.automatic + self.by_people
+
+
+@dataclass
+class DecisionFigures:
+    days: list[DayDecisions]
+    moderators: list[ModeratorFigures]  # people first, by most decisions; automatic last
+    totals: DayDecisions
+
+
+def decision_figures(period: Period) -> DecisionFigures:
+    """Decisions per day by action, reason and who; per moderator; reversals (one query)."""
+    rows = DailyDecisionCount.objects.filter(day__range=(period.first, period.last)).values_list(
+        "day",
+        "actor_id",
+        "actor__username",
+        "actor__first_name",
+        "actor__last_name",
+        "action",
+        "reason",
+        "decisions",
+        "reversals",
+    )
+    days = {day: empty_day(day) for day in period.dates}
+    totals = empty_day(period.last)
+    people: dict[int | None, ModeratorFigures] = {}
+    for day, actor_id, username, first, last, action, reason, decisions, reversals in rows:
+        name = (f"{first} {last}".strip() or username) if actor_id else "Automatic"
+        who = people.setdefault(actor_id, ModeratorFigures(actor_id, name))
+        who.by_action[action] = who.by_action.get(action, 0) + decisions
+        who.total += decisions
+        who.reversals += reversals
+        for bucket in (days[day], totals):
+            add_to_day(bucket, actor_id, action, reason, decisions, reversals)
+    moderators = sorted(people.values(), key=lambda m: (m.actor_id is None, -m.total, m.name))
+    return DecisionFigures(list(days.values()), moderators, totals)
+
+
+def empty_day(day: date) -> DayDecisions:
+    return DayDecisions(day, dict.fromkeys(DECISION_ACTIONS, 0), dict.fromkeys(Reason, 0))
+
+
+def add_to_day(bucket: DayDecisions, actor_id, action, reason, decisions, reversals) -> None:
+    bucket.by_action[action] += decisions
+    if reason:
+        bucket.by_reason[reason] += decisions
+    if actor_id is None:
+        bucket.automatic += decisions
+    else:
+        bucket.by_people += decisions
+    bucket.reversals += reversals
+
+
+@dataclass
+class DayWaits:
+    day: date
+    decided: int = 0
+    median_seconds: float | None = None
+    p90_seconds: float | None = None
+
+
+class PercentileCont(Aggregate):
+    """PostgreSQL's percentile_cont: linear interpolation between the two nearest values."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def percentile(ordered: list[int], fraction: float) -> float | None:
+    """The same interpolation as percentile_cont, for databases without it."""
+    if not ordered:
+        return None
+    position = (len(ordered) - 1) * fraction
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def wait_figures(period: Period) -> list[DayWaits]:
+    """Time from arrival to first decision, per day decided: median and 90th percentile."""
+    decided = FirstDecision.objects.filter(day__range=(period.first, period.last))
+    days = {day: DayWaits(day) for day in period.dates}
+    if connection.vendor == "postgresql":
+        per_day = decided.values("day").annotate(
+            n=Count("*"),  # not the key: the index (day, waited_seconds) then covers it
+            median=PercentileCont("waited_seconds", 0.5),
+            p90=PercentileCont("waited_seconds", 0.9),
+        )
+        for row in per_day.order_by():
+            days[row["day"]] = DayWaits(row["day"], row["n"], row["median"], row["p90"])
+        return list(days.values())
+    waits: dict[date, list[int]] = defaultdict(list)
+    for day, waited in decided.order_by("waited_seconds").values_list("day", "waited_seconds"):
+        waits[day].append(waited)
+    for day, values in waits.items():
+        days[day] = DayWaits(day, len(values), percentile(values, 0.5), percentile(values, 0.9))
+    return list(days.values())
+
+
+@dataclass
+class BusyArticle:
+    article_id: int
+    title: str
+    pending: int
+
+
+def pending_figures(now: datetime | None = None, limit: int = BUSIEST_ARTICLES):
+    """The queue now and the busiest articles from one pass over the pending comments.
+
+    Grouped by article over the partial index `comment_pending_by_article` (index-only:
+    COUNT(*) and `created_at` are all it needs), then summed here; a second query fetches
+    the titles of the busiest. Returns (QueueNow, [BusyArticle]).
+    """
+    now = now or timezone.now()
+    per_article = (
+        Comment.objects.pending()
+        .values("article_id")
+        .annotate(
+            pending=Count("*"),
+            oldest=Min("created_at"),
+            older_than_hour=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=1))),
+            older_than_day=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=24))),
+        )
+        .order_by()
+    )
+    rows = list(per_article)
+    oldest = [row["oldest"] for row in rows if row["oldest"] is not None]
+    queue = QueueNow(
+        size=sum(row["pending"] for row in rows),
+        oldest=min(oldest, default=None),
+        older_than_hour=sum(row["older_than_hour"] for row in rows),
+        older_than_day=sum(row["older_than_day"] for row in rows),
+    )
+    top = sorted(rows, key=lambda row: (-row["pending"], row["article_id"]))[:limit]
+    titles = dict(
+        Article.objects.filter(pk__in=[row["article_id"] for row in top])
+        .order_by()
+        .values_list("pk", "title")
+    )
+    busiest = [BusyArticle(r["article_id"], titles[r["article_id"]], r["pending"]) for r in top]
+    return queue, busiest
+
+
+@dataclass
+class DayImports:
+    day: date
+    runs: int = 0
+    failed: int = 0
+    comments_created: int = 0
+    created_pending: int = 0
+
+
+def import_figures(period: Period) -> list[DayImports]:
+    """Imports started per day, and the comments they created (one query over a few rows)."""
+    days = {day: DayImports(day) for day in period.dates}
+    runs = ImportRun.objects.filter(
+        started_at__gte=period.starts_at, started_at__lt=period.ends_before
+    ).values_list("started_at", "succeeded", "counts")
+    for started_at, succeeded, counts in runs:
+        day = days[timezone.localdate(started_at)]
+        day.runs += 1
+        day.failed += not succeeded
+        if succeeded:
+            day.comments_created += counts.get("comments_created", 0)
+            day.created_pending += counts.get("created_by_status", {}).get("pending", 0)
+    return list(days.values())
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    queue: QueueNow
+    decisions: DecisionFigures
+    waits: list[DayWaits]
+    busiest: list[BusyArticle]
+    imports: list[DayImports]
+
+
+def dashboard(period: Period) -> Dashboard:
+    """Every figure of the page: five queries, whatever the number of events."""
+    queue, busiest = pending_figures()
+    return Dashboard(
+        period=period,
+        queue=queue,
+        decisions=decision_figures(period),
+        waits=wait_figures(period),
+        busiest=busiest,
+        imports=import_figures(period),
+    )
