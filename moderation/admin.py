@@ -200,7 +200,8 @@ class TriageRulesAdmin(admin.ModelAdmin):
     readonly_fields = ("updated_at", "updated_by")
 
     def has_add_permission(self, request):
-        return not TriageRules.objects.exists() and self.has_change_permission(request)
+        # The permission first: it is cached, so other staff's admin pages query nothing.
+        return self.has_change_permission(request) and not TriageRules.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
