@@ -73,16 +73,6 @@ def test_dashboard_draws_charts_under_csp_and_links_into_the_queue(
     assert "Undone" in page.locator("[data-comment-id]").first.inner_text()
 
 
-@pytest.fixture
-def axe_page(chromium, live_server):
-    # Playwright injects axe as an inline script, which our CSP forbids: bypass it here only.
-    context = chromium.new_context(base_url=live_server.url, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
 def test_dashboard_has_no_axe_violations(desk_roles, axe_page, moderator):
     a_busy_week(moderator)
     log_in(axe_page, moderator.username)
