@@ -33,12 +33,46 @@ ZERO_WIDTH = re.compile(r"[\ufeff\u200b\u200c\u200d\u2060]")
 BLANK_LINES = re.compile(r"\n\s*\n")
 # An <a> start tag as nh3 writes it (attribute values always double-quoted), with no href.
 LINK_WITHOUT_HREF = re.compile(r'<a((?:\s+(?!href=)[\w:-]+="[^"]*")*)\s*>(.*?)</a>', re.DOTALL)
+# Every element name HTML knows, current and obsolete (SVG and MathML by their roots);
+# one string, as a 150-item list literal would be a page of quotes.
+HTML_ELEMENTS = frozenset(
+    """a abbr acronym address applet area article aside audio b base basefont bdi bdo bgsound
+    big blink blockquote body br button canvas caption center cite code col colgroup data
+    datalist dd del details dfn dialog dir div dl dt em embed fieldset figcaption figure font
+    footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html i iframe image img
+    input ins isindex kbd keygen label legend li link listing main map mark marquee math menu
+    menuitem meta meter multicol nav nextid nobr noembed noframes noscript object ol optgroup
+    option output p param picture plaintext pre progress q rb rp rt rtc ruby s samp script
+    search section select slot small source spacer span strike strong style sub summary sup svg
+    table tbody td template textarea tfoot th thead time title tr track tt u ul var video wbr
+    xmp""".split()  # noqa: SIM905
+)
+# Where an HTML parser starts a tag: "<" or "</", a letter, then the name up to a space, "/"
+# or ">" (the parser keeps any other character, "<" too, in the name).
+TAG_OPEN = re.compile(r"</?([a-zA-Z][^\s/>]*)")
+# The rest of a well-formed tag: attributes (quoted values may hold "<" and ">"), then ">".
+TAG_REST = re.compile(
+    r"""(?:[\s/]+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<>=`]+))?)*[\s/]*>"""
+)
+
+
+def escape_stray_brackets(markup: str) -> str:
+    """A "<" that opens no well-formed HTML element is a reader's text ("<again>", "x<y",
+    "a<b then"): escaped, so cleaning shows it instead of dropping it as an unknown tag or,
+    with no ">" to end it, dropping everything up to the next ">" or the end."""
+
+    def keep_or_escape(opening: re.Match) -> str:
+        if opening[1].lower() in HTML_ELEMENTS and TAG_REST.match(markup, opening.end()):
+            return opening[0]
+        return "&lt;" + opening[0][1:]
+
+    return TAG_OPEN.sub(keep_or_escape, markup)
 
 
 def sanitize_html(markup: str, *, tags: set[str] = COMMENT_TAGS) -> str:
     """Keep only the allow-listed tags; links get rel="nofollow ugc" and safe schemes."""
     cleaned = nh3.clean(
-        markup,
+        escape_stray_brackets(markup),
         tags=tags,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
@@ -68,7 +102,7 @@ def removed_markup(markup: str, *, tags: set[str] = COMMENT_TAGS) -> list[str]:
     if "<" not in markup:
         return []
     removed: set[str] = set()
-    for tag in START_TAG.finditer(markup):
+    for tag in START_TAG.finditer(escape_stray_brackets(markup)):
         name = tag[1].lower()
         kept_tag = name in tags
         if not kept_tag:
@@ -89,7 +123,7 @@ def removed_markup(markup: str, *, tags: set[str] = COMMENT_TAGS) -> list[str]:
 def html_to_text(markup: str) -> str:
     """Markup a source sent where we keep plain text (a deck): tags and scripts dropped,
     entities decoded, whitespace folded. Templates escape it when they show it."""
-    text = html.unescape(nh3.clean(markup, tags=set(), strip_comments=True))
+    text = html.unescape(nh3.clean(escape_stray_brackets(markup), tags=set(), strip_comments=True))
     return " ".join(clean_spaces(text).split())
 
 
@@ -136,6 +170,8 @@ def comment_html(body: str, *, is_html: bool = True) -> str:
     """The reader-facing HTML for a comment body from any source."""
     if not is_html:
         return text_to_html(body)
+    # Before paragraphs are added: their tags would end an unclosed "<b" of the reader's.
+    body = escape_stray_brackets(body)
     if not BLOCK_TAG.search(body):
         body = autoparagraph(body)
     return sanitize_html(body)
