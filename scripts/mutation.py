@@ -55,8 +55,14 @@ MODULES = {
     "articles/sanitize.py": [
         "articles/tests/test_sanitize.py",
         "articles/tests/test_sanitize_links.py",
+        "articles/tests/test_sanitize_reader_text.py",
+        "articles/tests/test_sanitize_report.py",
         "articles/tests/test_import_plaintext.py",
         "articles/tests/test_import_rules.py",
+    ],
+    "moderation/triage/words.py": [
+        "moderation/tests/test_triage_words.py",
+        "moderation/tests/test_triage_rules.py",
     ],
 }
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from moderation.triage.words import WordList, snippet
+from moderation.triage.words import WordList, normalised_text, snippet
 
 LIST = WordList(["ass", "cunt", "bi", "jalapeño", "you idiot", "b a d"])
 
@@ -61,3 +61,56 @@ def test_snippet_keeps_the_text_around_the_hit_as_plain_strings():
         "match": "idiot",
         "after": ("</b> " + "y" * 50)[:40] + "…",
     }
+
+
+def test_a_phrase_needs_all_its_words_in_order():
+    assert LIST.search("you are right, idiots aside") == []
+    assert [h.term for h in LIST.search("and you idiot")] == ["you idiot"]
+
+
+def test_a_hit_after_other_words_is_found_wherever_it_is():
+    text = "one two three ass five"
+    (hit,) = LIST.search(text)
+    assert (hit.term, text[hit.start : hit.end]) == ("ass", "ass")
+
+
+def test_a_ligature_entry_matches_the_words_it_stands_for():
+    # NFKC turns the one-character ligature into two words.
+    (hit,) = WordList(["\ufdfb"]).search("جل جلاله")
+    assert hit.term == "جل جلاله"
+
+
+def test_a_list_of_blank_or_punctuation_lines_is_empty():
+    assert not WordList(["", "   ", "!!", "--"])
+    assert WordList(["x"])
+
+
+def test_a_list_from_lines_skips_blank_lines():
+    words = WordList.from_lines("idiot\n\n   \nYou Fool\n")
+    assert [h.term for h in words.search("you fool, idiot")] == ["you fool", "idiot"]
+
+
+@pytest.mark.parametrize(
+    ("text", "normalised"),
+    [
+        ("Buy NOW!!! Buy now.", "buy now buy now"),
+        ("Ｂｕｙ ＮＯＷ — jalapen\u0303o", "buy now jalapeño"),
+        ("...", ""),
+    ],
+)
+def test_repeat_posts_are_compared_by_their_words_alone(text, normalised):
+    assert normalised_text(text) == normalised
+
+
+def test_a_snippet_of_a_short_text_has_no_ellipses():
+    text = "He said: idiot."
+    (hit,) = WordList(["idiot"]).search(text)
+    assert snippet(text, hit) == {"before": "He said: ", "match": "idiot", "after": "."}
+
+
+def test_a_snippet_at_the_very_start_and_end_of_a_long_text():
+    start, end = "idiot " + "x" * 60, "y" * 60 + " idiot"
+    (first,) = WordList(["idiot"]).search(start)
+    (last,) = WordList(["idiot"]).search(end)
+    assert snippet(start, first) == {"before": "", "match": "idiot", "after": " " + "x" * 39 + "…"}
+    assert snippet(end, last) == {"before": "…" + "y" * 39 + " ", "match": "idiot", "after": ""}
