@@ -74,7 +74,8 @@ def sanitize_html(markup: str, *, tags: set[str] = COMMENT_TAGS) -> str:
     cleaned = nh3.clean(
         escape_stray_brackets(markup),
         tags=tags,
-        attributes=ALLOWED_ATTRIBUTES,
+        # "*": nothing on every tag, as nh3 otherwise keeps lang and title on all of them.
+        attributes={"*": set(), **ALLOWED_ATTRIBUTES},
         url_schemes=ALLOWED_SCHEMES,
         link_rel="nofollow ugc",
         strip_comments=True,

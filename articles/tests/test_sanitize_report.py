@@ -67,6 +67,22 @@ def test_a_comment_body_and_its_report_come_together():
     assert (body, removed) == ("<p>Hi</p>", ["onclick", "script"])
 
 
+@pytest.mark.parametrize(
+    ("markup", "shown", "named"),
+    [
+        ('<p title="x" lang="en">t</p>', "<p>t</p>", ["lang", "title"]),
+        ('<em title="x">t</em>', "<p><em>t</em></p>", ["title"]),
+        (
+            '<a href="https://example.com/" title="x" lang="en">t</a>',
+            '<p><a href="https://example.com/" title="x" rel="nofollow ugc">t</a></p>',
+            ["lang"],
+        ),
+    ],
+)
+def test_what_the_report_names_is_gone_from_what_readers_see(markup, shown, named):
+    assert comment_html_and_removed(markup) == (shown, named)
+
+
 def test_a_plain_text_body_loses_nothing_so_the_report_names_nothing():
     body, removed = comment_html_and_removed("I typed <script> on purpose", is_html=False)
 
