@@ -171,7 +171,8 @@ def comment_html(body: str, *, is_html: bool = True) -> str:
     """The reader-facing HTML for a comment body from any source."""
     if not is_html:
         return text_to_html(body)
-    # Before paragraphs are added: their tags would end an unclosed "<b" of the reader's.
+    # Before looking for block tags: a reader's "x<p then" is text, and the body still
+    # needs its paragraphs.
     body = escape_stray_brackets(body)
     if not BLOCK_TAG.search(body):
         body = autoparagraph(body)

@@ -36,6 +36,12 @@ def test_nothing_is_reported_removed_for_a_readers_angle_bracket(body, shown):
     assert removed_markup(body) == []
 
 
+def test_a_readers_angle_bracket_before_a_block_tag_name_keeps_the_paragraphs():
+    body = "if x<p then\n\nnext line\nhere"
+
+    assert comment_html(body) == "<p>if x&lt;p then</p>\n<p>next line<br>\nhere</p>"
+
+
 def test_a_deck_keeps_a_readers_angle_brackets_too():
     assert html_to_text("Why x<y matters <again>") == "Why x<y matters <again>"
 
