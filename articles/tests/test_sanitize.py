@@ -8,6 +8,7 @@ import pytest
 
 from articles.sanitize import (
     comment_html,
+    html_to_text,
     safe_url,
     sanitize_article_html,
     sanitize_html,
@@ -253,3 +254,15 @@ def test_html_bodies_are_sanitised():
 
     assert "script" not in cleaned and "javascript" not in cleaned
     assert cleaned.startswith("<p>Hi ") and "there" in cleaned
+
+
+# --- decks (an RSS description, a WordPress excerpt: markup where we keep plain text) -----------
+
+
+def test_a_deck_from_markup_keeps_the_words_and_nothing_else():
+    markup = (
+        "<p>A <b>bold</b> claim &amp; <a href='https://example.com/'>a link</a>"
+        "<script>steal()</script></p>\n\n<!-- note -->  second\u00a0line\u200b here"
+    )
+
+    assert html_to_text(markup) == "A bold claim & a link second line here"
