@@ -64,6 +64,10 @@ MODULES = {
         "moderation/tests/test_triage_words.py",
         "moderation/tests/test_triage_rules.py",
     ],
+    "moderation/triage/evidence.py": [
+        "moderation/tests/test_triage_words_links.py",
+        "moderation/tests/test_triage_rules.py",
+    ],
 }
 
 COMPARE_SWAPS = {
