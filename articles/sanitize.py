@@ -153,8 +153,7 @@ def safe_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
-    scheme = urlsplit(url).scheme.lower()
-    return url if scheme in ALLOWED_SCHEMES else ""
+    return url if urlsplit(url).scheme in ALLOWED_SCHEMES else ""  # urlsplit lowercases it
 
 
 BLOCK_TAG = re.compile(r"<\s*(p|br|div|ul|ol|blockquote|pre|h[1-6]|table)\b", re.IGNORECASE)
@@ -162,7 +161,7 @@ BLOCK_TAG = re.compile(r"<\s*(p|br|div|ul|ol|blockquote|pre|h[1-6]|table)\b", re
 
 def autoparagraph(markup: str) -> str:
     """WordPress-style: blank lines make paragraphs, single newlines make <br>."""
-    markup = markup.replace("\r\n", "\n").replace("\r", "\n").strip()
+    markup = markup.replace("\r\n", "\n").replace("\r", "\n")
     paras = [p.strip() for p in BLANK_LINES.split(markup) if p.strip()]
     return "\n".join("<p>" + p.replace("\n", "<br>\n") + "</p>" for p in paras)
 

@@ -235,8 +235,9 @@ def test_html_without_blocks_reads_old_mac_line_ends():
     assert comment_html("one\rtwo\r\rthree") == "<p>one<br>\ntwo</p>\n<p>three</p>"
 
 
-def test_html_without_blocks_drops_blank_paragraphs():
-    assert comment_html("\n\nOnly one\n\n   \n\n") == "<p>Only one</p>"
+@pytest.mark.parametrize("body", ["\n\nOnly one\n\n   \n\n", "  \n\nOnly one\n\n  ", " Only one "])
+def test_html_without_blocks_drops_blank_paragraphs(body):
+    assert comment_html(body) == "<p>Only one</p>"
 
 
 @pytest.mark.parametrize("block", ["<p>", "<P>", "<br>", "<ul>", "<blockquote>", "<pre>", "<div>"])
