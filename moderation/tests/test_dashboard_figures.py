@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from articles.tests.factory import make_comment
 from moderation import dashboard
 from moderation.selectors import matching
 
@@ -25,6 +26,19 @@ def test_pending_queue_now(history):
     assert (queue.size, queue.older_than_hour, queue.older_than_day) == (4, 3, 1)
     assert queue.oldest == history["c10"].created_at
     assert dashboard.pending_figures(NOW)[0] == queue  # the page's per-article pass agrees
+
+
+def test_an_undated_pending_comment_is_in_the_queue_but_older_than_nothing(history):
+    make_comment(history["c9"].article, created_at=None)
+
+    queue = dashboard.queue_now(NOW)
+
+    assert (queue.size, queue.older_than_hour, queue.older_than_day) == (5, 3, 1)
+    assert queue.oldest == history["c10"].created_at
+
+
+def test_an_empty_queue():
+    assert dashboard.pending_figures(NOW) == (dashboard.QueueNow(0, None, 0, 0), [])
 
 
 def test_decisions_per_day_by_action_reason_and_who(history):
