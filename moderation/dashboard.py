@@ -27,7 +27,8 @@ from django.utils import timezone
 
 from articles.models import Comment, ImportRun, PendingCount
 
-from .models import DailyDecisionCount, FirstDecision
+from . import rollup
+from .models import DailyDecisionCount, DailyWaits, FirstDecision
 from .rollup import DECISION_ACTIONS
 from .selectors import day_start
 
@@ -211,9 +212,38 @@ def percentile(ordered: list[int], fraction: float) -> float | None:
 
 
 def wait_figures(period: Period) -> list[DayWaits]:
-    """Time from arrival to first decision, per day decided: median and 90th percentile."""
-    decided = FirstDecision.objects.filter(day__range=(period.first, period.last))
-    days = {day: DayWaits(day) for day in period.dates}
+    """Time from arrival to first decision, per day decided: median and 90th percentile.
+
+    Closed days are read from `DailyWaits`; the others (today and yesterday, and closed days
+    no page has shown yet) are computed from `FirstDecision`, and the closed ones among them
+    stored: two queries, three when days closed since the last view.
+    """
+    kept = {
+        row.day: DayWaits(row.day, row.decided, row.median_seconds, row.p90_seconds)
+        for row in DailyWaits.objects.filter(day__range=(period.first, period.last))
+    }
+    computed = computed_waits([day for day in period.dates if day not in kept])
+    closed = rollup.last_closed_day()
+    DailyWaits.objects.bulk_create(
+        [
+            DailyWaits(
+                day=w.day,
+                decided=w.decided,
+                median_seconds=w.median_seconds,
+                p90_seconds=w.p90_seconds,
+            )
+            for w in computed.values()
+            if w.day <= closed
+        ],
+        ignore_conflicts=True,  # another page stored the same day meanwhile
+    )
+    return [kept.get(day) or computed[day] for day in period.dates]
+
+
+def computed_waits(days: list[date]) -> dict[date, DayWaits]:
+    """These days' waits from their first decisions (one query)."""
+    found = {day: DayWaits(day) for day in days}
+    decided = FirstDecision.objects.filter(day__in=days)
     if connection.vendor == "postgresql":
         per_day = decided.values("day").annotate(
             n=Count("*"),  # not the key: the index (day, waited_seconds) then covers it
@@ -221,14 +251,14 @@ def wait_figures(period: Period) -> list[DayWaits]:
             p90=PercentileCont("waited_seconds", 0.9),
         )
         for row in per_day.order_by():
-            days[row["day"]] = DayWaits(row["day"], row["n"], row["median"], row["p90"])
-        return list(days.values())
+            found[row["day"]] = DayWaits(row["day"], row["n"], row["median"], row["p90"])
+        return found
     waits: dict[date, list[int]] = defaultdict(list)
     for day, waited in decided.order_by("waited_seconds").values_list("day", "waited_seconds"):
         waits[day].append(waited)
     for day, values in waits.items():
-        days[day] = DayWaits(day, len(values), percentile(values, 0.5), percentile(values, 0.9))
-    return list(days.values())
+        found[day] = DayWaits(day, len(values), percentile(values, 0.5), percentile(values, 0.9))
+    return found
 
 
 @dataclass
