@@ -244,3 +244,28 @@ def test_a_newer_export_imported_all_pending_changes_no_status(tmp_path):
         "",
         None,
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "changed"),
+    [
+        ("author_name", "Ann Changed"),
+        ("author_url", "https://changed.example/"),
+        ("body", "<p>Changed words</p>"),
+    ],
+)
+def test_a_comment_a_person_approved_goes_back_to_pending_when_the_source_rewrites_it(
+    tmp_path, moderator, field, changed
+):
+    first = {"status": "hidden", "hidden_reason": "spam", "author_name": "Ann"}
+    import_file(moderato_export(tmp_path, first))
+    services.approve(Comment.objects.get(), actor=moderator)
+
+    rewritten = {**first, "status": "approved", "hidden_reason": "", field: changed}
+    rewritten.setdefault("source_body", rewritten.get("body", "<p>Hello</p>"))
+    report = import_file(moderato_export(tmp_path, rewritten, name="v2.json"))
+
+    comment = Comment.objects.get()
+    assert (comment.status, comment.hidden_reason) == ("pending", "")
+    assert getattr(comment, field) == changed
+    assert report.comments_back_to_pending == 1
