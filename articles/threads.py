@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from django.db.models import Case, F, TextField, Value, When
 
 from .models import STAFF_DISPLAY_NAME, Comment
+from .trees import Tree
 
 # Deeper replies are drawn at this level with an "in reply to" line instead.
 MAX_VISIBLE_DEPTH = 5
@@ -32,7 +34,6 @@ class PublicComment:
     replies: list[PublicComment] = field(default_factory=list)
     # Filled by `articles.fragments` when the thread is drawn.
     fragment_key: str = ""
-    replies_html: str = ""
 
 
 # Ids per detail query: far below SQLite's limit of 32,766 parameters.
@@ -48,15 +49,61 @@ def public_staff_name(first: str | None, last: str | None, login: str | None, si
     return signed if signed and signed != login else STAFF_DISPLAY_NAME
 
 
-def public_threads(article) -> tuple[list[PublicComment], int]:
-    """Top-level comments with nested replies, and how many comments readers see.
+class ThreadShape:
+    """Which of an article's comments readers see, by id only, in reading order.
 
-    Approved reader comments are shown. A hidden comment appears only as a
-    placeholder, and only when it has visible replies. Pending comments and
-    anything under them do not exist publicly. Only the shape is loaded here (ids,
-    parents, status, in reading order); `load_details` fills in the comments of the
-    page being drawn, so a page of a 5,000-comment article reads 70 bodies, not 5,000.
+    Approved reader comments are shown. A hidden comment appears only as a placeholder, and
+    only when it has visible replies. Pending comments and anything under them do not exist
+    publicly. Only ids, parents and statuses are loaded (one query); `threads` builds the
+    comments of one page, so a page of a 5,000-comment article handles 70 comments, not 5,000.
     """
+
+    def __init__(self, rows: list[tuple[int, int | None, str]]):
+        # A reply whose parent is not here (pending) is left out with everything under it.
+        self.tree = Tree(rows, key=itemgetter(0), parent_key=itemgetter(1), orphans_are_roots=False)
+        reached = [row for row, _ in self.tree.walk()]
+        approved = Comment.Status.APPROVED
+        self.count = sum(1 for row in reached if row[2] == approved)
+        # Shown: approved, or hidden with something shown under it. Children come after
+        # their parent in `reached`, so one pass backwards sees every reply first.
+        shown: set[int] = set()
+        for pk, parent, status in reversed(reached):
+            if status == approved or pk in shown:
+                shown.add(pk)
+                if parent is not None:
+                    shown.add(parent)
+        self.shown = shown
+        self.roots: list[int] = [row[0] for row in self.tree.roots if row[0] in shown]
+        self.rows = {row[0]: row for row in reached}
+
+    def threads(self, roots: list[int]) -> list[PublicComment]:
+        """These top-level comments with their shown replies, depths set (no details yet)."""
+        nodes: dict[int, PublicComment] = {}
+        hidden = Comment.Status.HIDDEN
+        for (pk, parent, status), _ in self.tree.walk([self.rows[pk] for pk in roots]):
+            if pk not in self.shown:
+                continue  # a removed comment with nothing shown under it, and its subtree
+            node = PublicComment(pk=pk, parent_id=parent, is_removed=status == hidden)
+            nodes[pk] = node
+            if parent is not None and parent in nodes:
+                nodes[parent].replies.append(node)
+        threads = [nodes[pk] for pk in roots]
+        for root in threads:
+            place(root, 0)
+        return threads
+
+    def page_of(self, comment_pk: int, per_page: int) -> int | None:
+        """The page (1-based) whose threads include this comment; None if readers cannot see it."""
+        if comment_pk not in self.shown:
+            return None
+        root = comment_pk
+        while (parent := self.rows[root][1]) is not None:
+            root = parent
+        return self.roots.index(root) // per_page + 1
+
+
+def thread_shape(article) -> ThreadShape:
+    """The shape of the article's public threads: one query for ids, parents and statuses."""
     rows = (
         Comment.objects.filter(
             article=article,
@@ -66,22 +113,7 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
         .order_by(F("created_at").asc(nulls_first=True), "id")
         .values_list("pk", "parent_id", "status")
     )
-    nodes = {
-        pk: PublicComment(pk=pk, parent_id=parent_id, is_removed=status == Comment.Status.HIDDEN)
-        for pk, parent_id, status in rows
-    }
-    roots: list[PublicComment] = []
-    for node in nodes.values():
-        if node.parent_id is None:
-            roots.append(node)
-        elif node.parent_id in nodes:
-            nodes[node.parent_id].replies.append(node)
-        # else: the parent is pending (not public), so this reply waits with it.
-    visible = [r for r in roots if prune(r)]
-    count = 0
-    for root in visible:
-        count += place(root, 0)
-    return visible, count
+    return ThreadShape(list(rows))
 
 
 def load_details(threads: list[PublicComment]) -> None:
@@ -131,18 +163,13 @@ def detail_rows(pks: list[int]):
     )
 
 
-def prune(node: PublicComment) -> bool:
-    """Drop removed comments that have nothing visible under them."""
-    node.replies = [r for r in node.replies if prune(r)]
-    return not node.is_removed or bool(node.replies)
-
-
-def place(node: PublicComment, depth: int) -> int:
-    """Set depths (flattening past the deepest indent); returns approved comments shown."""
+def place(node: PublicComment, depth: int) -> None:
+    """Set depths, flattening past the deepest indent (so no thread is drawn deeper)."""
     node.depth = depth
-    shown = 0 if node.is_removed else 1
     if depth < MAX_VISIBLE_DEPTH - 1:
-        return shown + sum(place(reply, depth + 1) for reply in node.replies)
+        for reply in node.replies:
+            place(reply, depth + 1)
+        return
     # The last indented level: every descendant sits here in reading order,
     # each saying whom it answers when that is not this comment.
     descendants = list(walk(node))
@@ -150,7 +177,6 @@ def place(node: PublicComment, depth: int) -> int:
         item.depth = depth + 1
         item.replies = []
     node.replies = descendants
-    return shown + sum(not item.is_removed for item in descendants)
 
 
 def walk(anchor: PublicComment):
@@ -168,11 +194,3 @@ def members(root: PublicComment):
     yield root
     for reply in root.replies:
         yield from members(reply)
-
-
-def page_showing(threads: list[PublicComment], comment_pk: int, per_page: int) -> int | None:
-    """The page (1-based) whose threads include this comment; None when readers cannot see it."""
-    for index, root in enumerate(threads):
-        if any(node.pk == comment_pk for node in members(root)):
-            return index // per_page + 1
-    return None
