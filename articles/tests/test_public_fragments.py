@@ -146,3 +146,14 @@ def test_a_new_article_language_reaches_every_cached_comment(client, discussion)
     html = html_of(client, article)
     assert html.count('class="comment-body" lang="fr"') == 5
     assert 'class="comment-body" lang="en"' not in html
+
+
+def test_with_the_cache_off_every_request_draws_every_comment(client, discussion, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    article, *_ = discussion
+    html_of(client, article)
+
+    with comment_renders() as again:
+        html = html_of(client, article)
+
+    assert len(again) == 5 and "<p>One</p>" in html
