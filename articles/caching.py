@@ -133,15 +133,22 @@ def cached_page(
     if any(header in request.META for header in CONDITIONAL_HEADERS):
         response = get_conditional_response(request, etag=etag, last_modified=modified)
     if response is None:
-        key = page_key(request, article, page)
-        copies = cache.get(key)
-        if copies is None:
+        if not settings.PUBLIC_PAGE_CACHE_SECONDS:  # nothing is kept: render just this copy
             if render is None:
                 return None
             html = render().encode()
-            copies = (html, gzip.compress(html, compresslevel=6))
-            cache.set(key, copies, settings.PUBLIC_PAGE_CACHE_SECONDS)
-        response = HttpResponse(copies[1] if gzipped else copies[0])
+            body = gzip.compress(html, compresslevel=6) if gzipped else html
+        else:
+            key = page_key(request, article, page)
+            copies = cache.get(key)
+            if copies is None:
+                if render is None:
+                    return None
+                html = render().encode()
+                copies = (html, gzip.compress(html, compresslevel=6))
+                cache.set(key, copies, settings.PUBLIC_PAGE_CACHE_SECONDS)
+            body = copies[1] if gzipped else copies[0]
+        response = HttpResponse(body)
         response.headers["Content-Length"] = str(len(response.content))
         if gzipped:
             response.headers["Content-Encoding"] = "gzip"
