@@ -139,17 +139,19 @@ def cached_page(
             html = render().encode()
             body = gzip.compress(html, compresslevel=6) if gzipped else html
         else:
+            # Each copy under its own key, so a request reads (and unpickles) only its own.
             key = page_key(request, article, page)
-            copies = cache.get(key)
-            if copies is None:
+            body = cache.get(key + ":gz" if gzipped else key)
+            if body is None:
                 if render is None:
                     return None
                 html = render().encode()
-                copies = (html, gzip.compress(html, compresslevel=6))
-                cache.set(key, copies, settings.PUBLIC_PAGE_CACHE_SECONDS)
-            body = copies[1] if gzipped else copies[0]
+                compressed = gzip.compress(html, compresslevel=6)
+                copies = {key: html, key + ":gz": compressed}
+                cache.set_many(copies, settings.PUBLIC_PAGE_CACHE_SECONDS)
+                body = compressed if gzipped else html
         response = HttpResponse(body)
-        response.headers["Content-Length"] = str(len(response.content))
+        response.headers["Content-Length"] = str(len(body))
         if gzipped:
             response.headers["Content-Encoding"] = "gzip"
     response.headers["ETag"] = etag
