@@ -38,11 +38,18 @@ def test_bulk_hide_stores_the_reason_and_note_in_the_history(moderator):
     assert (result.changed, result.unchanged, result.conflicts) == (2, 0, 0)
     assert set(Comment.objects.values_list("status", "hidden_reason")) == {("hidden", "abuse")}
     history = ModerationEvent.objects.order_by("comment_id").values_list(
-        "comment_id", "actor_id", "action", "status_before", "status_after", "reason", "note"
+        "comment_id",
+        "actor_id",
+        "rule",
+        "action",
+        "status_before",
+        "status_after",
+        "reason",
+        "note",
     )
-    assert list(history) == [
-        (waiting.pk, moderator.pk, "hide", "pending", "hidden", "abuse", "Threats"),
-        (shown.pk, moderator.pk, "hide", "approved", "hidden", "abuse", "Threats"),
+    assert list(history) == [  # a person's decision: no rule named
+        (waiting.pk, moderator.pk, "", "hide", "pending", "hidden", "abuse", "Threats"),
+        (shown.pk, moderator.pk, "", "hide", "approved", "hidden", "abuse", "Threats"),
     ]
 
 
