@@ -230,7 +230,7 @@ def test_bulk_over_more_than_one_chunk_changes_every_comment(moderator, monkeypa
 
     result = services.bulk_hide([c.pk for c in comments], actor=moderator, reason="spam")
 
-    assert result.changed == 5
+    assert (result.changed, result.unchanged, result.conflicts) == (5, 0, 0)
     assert Comment.objects.filter(status="hidden").count() == 5
     assert ModerationEvent.objects.filter(action="hide").count() == 5
 

@@ -92,7 +92,7 @@ def removed_at_source():
 
 
 def test_hiding_a_comment_removed_at_source_records_why_and_clears_the_flag(moderator_client):
-    comment = removed_at_source()
+    comment, other = removed_at_source(), removed_at_source()
 
     response = moderator_client.post(
         reverse("moderation:hide_removed", args=[comment.pk]),
@@ -110,6 +110,8 @@ def test_hiding_a_comment_removed_at_source_records_why_and_clears_the_flag(mode
     assert history(comment) == [
         ("Dana Scully", "hide", "approved", "hidden", "removed_at_source", "Removed at source")
     ]
+    other.refresh_from_db()  # still flagged on the desk: nobody has handled it yet
+    assert (other.status, other.removed_at_source) == ("approved", True)
 
 
 def test_a_comment_hidden_as_removed_and_restored_is_not_flagged_again(moderator):
@@ -190,14 +192,16 @@ def test_accepting_leaves_what_a_person_decided_after_the_import(moderator):
 def test_accepted_statuses_cannot_be_accepted_twice(moderator):
     comment = make_comment()
     run = held_import(approved=[comment])
+    held_import(approved=[make_comment()])  # another import, still held
+    drawn = ImportRun.objects.get(pk=run.pk)  # a second page drawn before the first accepts
     services.accept_source_statuses(run, actor=moderator)
     services.restore(comment, actor=moderator)
 
     with pytest.raises(ValidationError) as refused:
-        services.accept_source_statuses(run, actor=moderator)
+        services.accept_source_statuses(drawn, actor=moderator)
 
     assert refused.value.messages == ["This import has no statuses waiting to be accepted."]
-    assert Comment.objects.get().status == "pending"
+    assert Comment.objects.get(pk=comment.pk).status == "pending"
 
 
 def test_an_editor_cannot_accept_the_files_statuses(editor):
