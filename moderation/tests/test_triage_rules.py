@@ -28,7 +28,7 @@ def markers(comment) -> dict[str, dict]:
 
 
 def judge(comment_ids) -> None:
-    triage_new_comments(comment_ids)
+    triage_new_comments((pk, None) for pk in comment_ids)
 
 
 def test_banned_word_hides_at_once_as_an_automatic_event():
@@ -222,7 +222,7 @@ def test_the_import_hook_runs_a_fixed_number_of_queries(django_assert_num_querie
     # rules read (sanitised_away included: deferred, it cost a query per comment), author
     # totals by name, latest comments by name, earlier texts for repeats, the triage rows
     with django_assert_num_queries(7):
-        triage_new_comments(ids)
+        triage_new_comments([(pk, None) for pk in ids])
     assert "markup_removed" in markers(ids[0])
 
 

@@ -3,6 +3,7 @@ and on the rules page's test box. Every state change goes through moderation.ser
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -13,7 +14,7 @@ from articles.models import Comment
 
 from .. import services
 from .models import CommentTriage, Rule, TriageRules
-from .rules import DRAFT_FIELDS, Draft, Triage, Verdict
+from .rules import DRAFT_FIELDS, Draft, TextPart, Triage, Verdict
 
 Status = Comment.Status
 CHUNK = 5000
@@ -33,9 +34,13 @@ class RunResult:
         )
 
 
-def triage_new_comments(comment_ids: Iterable[int]) -> RunResult:
-    """The import hook: judge the comments an import just created, in its transaction."""
-    return judge_and_apply(sorted(comment_ids), Triage(TriageRules.current()))
+def triage_new_comments(created: Iterable[tuple[int, TextPart | None]]) -> RunResult:
+    """The import hook: judge the comments an import just created, in its transaction.
+
+    `created` is (comment id, what `precompute` read from its text in the parse worker, or
+    None); a comment whose text was read needs no body from the database."""
+    parts = dict(created)
+    return judge_and_apply(sorted(parts), Triage(TriageRules.current()), parts=parts, new=True)
 
 
 def run_over_pending(
@@ -55,12 +60,23 @@ def run_over_pending(
     return result
 
 
-def judge_and_apply(ids: list[int], triage: Triage) -> RunResult:
+def judge_and_apply(
+    ids: list[int],
+    triage: Triage,
+    *,
+    parts: dict[int, TextPart | None] | None = None,
+    new: bool = False,
+) -> RunResult:
+    """Judge and apply in chunks. `new`: the comments have no triage rows yet (an import's)."""
     result = RunResult()
     for start in range(0, len(ids), CHUNK):
-        drafts = stored_drafts(ids[start : start + CHUNK])
-        verdicts = triage.judge(drafts)
-        save_verdicts(drafts, verdicts)
+        chunk = ids[start : start + CHUNK]
+        if parts is None:
+            drafts, chunk_parts = stored_drafts(chunk), None
+        else:
+            drafts, chunk_parts = drafts_for(chunk, parts, triage)
+        verdicts = triage.judge(drafts, chunk_parts)
+        save_verdicts(drafts, verdicts, new=new)
         banned = [
             d.pk for d, v in zip(drafts, verdicts, strict=True) if v.decision == Rule.BANNED_WORDS
         ]
@@ -89,6 +105,26 @@ def stored_drafts(ids: list[int]) -> list[Draft]:
     return [Draft.from_row(row) for row in Comment.objects.filter(pk__in=ids).values(*DRAFT_FIELDS)]
 
 
+def drafts_for(
+    ids: list[int], parts: dict[int, TextPart | None], triage: Triage
+) -> tuple[list[Draft], list[TextPart | None]]:
+    """Drafts in `ids` order: comments whose text was read already (with these rules) are
+    read without their text, the others whole; at most two queries."""
+    read = {pk for pk in ids if (p := parts.get(pk)) and p.fingerprint == triage.fingerprint}
+    found: dict[int, Draft] = {}
+    if read:
+        rows = Comment.objects.filter(pk__in=sorted(read)).values_list(
+            "pk", "status", "moderated_at"
+        )
+        for pk, status, moderated_at in rows:
+            undecided = status == Status.PENDING and moderated_at is None
+            found[pk] = Draft(body="", pk=pk, status=status, undecided=undecided)
+    if unread := [pk for pk in ids if pk not in read]:
+        found.update((d.pk, d) for d in stored_drafts(unread))
+    drafts = [found[pk] for pk in ids if pk in found]
+    return drafts, [parts.get(d.pk) if d.pk in read else None for d in drafts]
+
+
 SAVED_COLUMNS = (
     "markers",
     "marker_rules",
@@ -102,28 +138,23 @@ SAVED_COLUMNS = (
 )
 
 
-def save_verdicts(drafts: list[Draft], verdicts: list[Verdict]) -> None:
-    """Insert or replace each comment's triage row: one INSERT … ON CONFLICT, many rows.
+def save_verdicts(drafts: list[Draft], verdicts: list[Verdict], *, new: bool = False) -> None:
+    """Write each comment's triage row, replacing any it had; `new`: it has none yet.
 
     The ORM's bulk_create spends ~0.4 ms of Python per row compiling values; this is the
-    import's hot path, so the values are adapted here once per column type.
+    import's hot path, so rows are written here: new rows on PostgreSQL with COPY, else
+    one executemany of INSERT … ON CONFLICT.
     """
+    if not drafts:
+        return
+    if new and connection.vendor == "postgresql":
+        copy_rows(drafts, verdicts)
+        return
     markers_field = CommentTriage._meta.get_field("markers")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     rows = [
-        (
-            draft.pk,
-            markers_field.get_db_prep_save(verdict.markers, connection),
-            "".join(f",{m['rule']}" for m in verdict.markers) + ("," if verdict.markers else ""),
-            verdict.offensive,
-            verdict.learned,
-            verdict.learned_version,
-            verdict.likelihood,
-            verdict.text_hash,
-            verdict.author_key[:330],
-            now,
-        )
-        for draft, verdict in zip(drafts, verdicts, strict=True)
+        (draft.pk, markers_field.get_db_prep_save(verdict.markers, connection), *row[2:], now)
+        for draft, verdict, row in zip(drafts, verdicts, row_values(drafts, verdicts), strict=True)
     ]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
@@ -135,6 +166,34 @@ def save_verdicts(drafts: list[Draft], verdicts: list[Verdict]) -> None:
     )
     with connection.cursor() as cursor:
         cursor.executemany(sql, rows)
+
+
+def row_values(drafts: list[Draft], verdicts: list[Verdict]):
+    """(comment id, markers, marker_rules, … author_key): the columns before evaluated_at."""
+    for draft, verdict in zip(drafts, verdicts, strict=True):
+        yield (
+            draft.pk,
+            verdict.markers,
+            "".join(f",{m['rule']}" for m in verdict.markers) + ("," if verdict.markers else ""),
+            verdict.offensive,
+            verdict.learned,
+            verdict.learned_version,
+            verdict.likelihood,
+            verdict.text_hash,
+            verdict.author_key[:330],
+        )
+
+
+def copy_rows(drafts: list[Draft], verdicts: list[Verdict]) -> None:
+    """New rows on PostgreSQL: COPY, several times faster than executemany."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
+    sql = f"COPY {quote(CommentTriage._meta.db_table)} ({columns}) FROM STDIN"
+    now = timezone.now()
+    dumps = json.dumps
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for pk, markers, *rest in row_values(drafts, verdicts):
+            copy.write_row((pk, dumps(markers), *rest, now))
 
 
 @dataclass
