@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from articles.models import Comment
@@ -138,18 +139,22 @@ class Triage:
         self.fingerprint = fingerprint(rules, scorer)
 
     def judge(
-        self, drafts: list[Draft], parts: list[TextPart | None] | None = None
+        self,
+        drafts: list[Draft],
+        parts: list[TextPart | None] | None = None,
+        *,
+        stats: dict[str, AuthorStats] | None = None,
+        repeats: dict[str, list[str]] | None = None,
     ) -> list[Verdict]:
         """A verdict per draft, in order: a few queries per batch.
 
         `parts[i]`, when given and made with these rules, is drafts[i]'s text already
-        read (by the import's parse worker); the draft then needs no body."""
+        read (by the import's parse worker); the draft then needs no body. `stats` and
+        `repeats`, when given, are the authors' records and the texts seen, read once for
+        a whole import (see service.triage_new_comments)."""
         if parts is None:
             parts = [None] * len(drafts)
-        parts = [
-            part if part is not None and part.fingerprint == self.fingerprint else self.read(draft)
-            for draft, part in zip(drafts, parts, strict=True)
-        ]
+        parts = [self.text_part(draft, part) for draft, part in zip(drafts, parts, strict=True)]
         verdicts = [
             Verdict(
                 text_hash=part.text_hash,
@@ -160,11 +165,19 @@ class Triage:
             )
             for part in parts
         ]
-        stats = self.author_stats({v.author_key for v in verdicts if v.author_key})
-        repeats = self.repeats(drafts, verdicts)
+        if stats is None:
+            stats = self.author_stats({v.author_key for v in verdicts if v.author_key})
+        if repeats is None:
+            repeats = self.repeats(drafts, verdicts)
         for draft, part, verdict in zip(drafts, parts, verdicts, strict=True):
             self.mark(draft, part, verdict, stats.get(verdict.author_key), repeats)
         return verdicts
+
+    def text_part(self, draft: Draft, part: TextPart | None) -> TextPart:
+        """`part` if it was read with these rules, else the draft read now."""
+        if part is not None and part.fingerprint == self.fingerprint:
+            return part
+        return self.read(draft)
 
     def read(self, draft: Draft) -> TextPart:
         """The text-only part of the judgement: words, links, removed markup, both scores."""
@@ -223,6 +236,33 @@ class Triage:
         for verdict in verdicts:
             if verdict.text_hash:
                 seen[verdict.text_hash].append(verdict.author_key)
+        return seen
+
+    def import_repeats(self, parts: Iterable[TextPart]) -> dict[str, list[str]]:
+        """`repeats` for a whole import's comments (which have no triage rows yet): texts
+        seen once, and nowhere else, are left out (they mark nothing) to keep it small."""
+        if not self.rules.repeat_enabled:
+            return {}
+        first: dict[str, str] = {}  # text hash -> its first author in the import
+        again: dict[str, list[str]] = {}  # texts the import has more than once
+        for part in parts:
+            if not (text := part.text_hash):
+                continue
+            if text in again:
+                again[text].append(part.author_key)
+            elif text in first:
+                again[text] = [first[text], part.author_key]
+            else:
+                first[text] = part.author_key
+        earlier: dict[str, list[str]] = defaultdict(list)
+        for text, author in earlier_texts(set(first), []):
+            earlier[text].append(author)
+        keep_single = self.rules.repeat_min_authors <= 1
+        seen = {}
+        for text, author in first.items():
+            authors = earlier.get(text, []) + again.get(text, [author])
+            if len(authors) > 1 or keep_single:
+                seen[text] = authors
         return seen
 
     def mark(self, draft: Draft, part: TextPart, verdict: Verdict, stats, repeats) -> None:

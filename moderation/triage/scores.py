@@ -9,10 +9,10 @@ scikit-learn for it), and kept in TRIAGE_MODEL_DIR; every process then reads tha
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import subprocess
 import sys
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from django.conf import settings
@@ -25,7 +25,9 @@ PACKAGE_FILES = ("vectorizer.joblib", "model.joblib")
 def package_digest() -> str:
     """Which trained model the installed alt-profanity-check ships (its files' SHA-256)."""
     digest = hashlib.sha256()
-    data = resources.files("profanity_check") / "data"
+    # Found without importing it: importing the package loads its model with scikit-learn.
+    spec = importlib.util.find_spec("profanity_check")
+    data = Path(spec.submodule_search_locations[0]) / "data"
     for name in PACKAGE_FILES:
         digest.update((data / name).read_bytes())
     return digest.hexdigest()[:16]
