@@ -22,7 +22,7 @@ from articles.models import Comment
 
 from ..models import ModerationEvent
 from .evidence import plain_text
-from .linear import LinearText, compile_logistic, tokens
+from .linear import LinearText, Terms, compile_logistic, tokens
 from .models import LearnedModel
 
 log = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ class Scorer:
         self.model = model
         self.version = version
 
-    def score(self, words: list[str]) -> float:
+    def score(self, words: Terms | list[str]) -> float:
         """The probability that the comment is hidden, from its `linear.tokens`."""
         return round(self.model.probability(words), 4)
 
@@ -129,7 +129,7 @@ class Scorer:
     def explain(self, text: str, top: int = EXPLAIN_WORDS) -> list[dict]:
         return self.explain_words(tokens(text), top)
 
-    def explain_words(self, words: list[str], top: int = EXPLAIN_WORDS) -> list[dict]:
+    def explain_words(self, words: Terms | list[str], top: int = EXPLAIN_WORDS) -> list[dict]:
         """The words (and word pairs) that pushed the score most, toward hidden or approved."""
         pushes = self.model.pushes(words)
         pushes.sort(key=lambda push: abs(push[0]), reverse=True)

@@ -20,6 +20,7 @@ import math
 import re
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Sequence
 
 # scikit-learn's default token_pattern; lowercase=True is str.lower(), as sklearn does it.
@@ -31,6 +32,38 @@ FORMAT = 1
 def tokens(text: str) -> list[str]:
     """The words both models count (shared: one tokenisation per text)."""
     return TOKEN.findall(text.lower())
+
+
+class Terms:
+    """A text's words, counted once (in C: Counter, pairwise) for every model that reads it."""
+
+    __slots__ = ("_bigrams", "_unigrams", "words")
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self._unigrams: Counter | None = None
+        self._bigrams: Counter | None = None
+
+    @classmethod
+    def of(cls, text: str) -> Terms:
+        return cls(tokens(text))
+
+    @property
+    def unigrams(self) -> Counter:
+        if self._unigrams is None:
+            self._unigrams = Counter(self.words)
+        return self._unigrams
+
+    @property
+    def bigrams(self) -> Counter:
+        """Word pairs as scikit-learn writes them: "first second"."""
+        if self._bigrams is None:
+            self._bigrams = Counter(map(" ".join, itertools.pairwise(self.words)))
+        return self._bigrams
+
+
+def as_terms(words: Terms | list[str]) -> Terms:
+    return words if isinstance(words, Terms) else Terms(words)
 
 
 def expit(x: float) -> float:
@@ -75,32 +108,28 @@ class LinearText:
             raise ValueError("terms, idf and weights differ in length")
 
     # -- scoring ------------------------------------------------------------------
-    def counts(self, words: list[str]) -> dict[int, int]:
+    def counts(self, terms: Terms) -> dict[int, int]:
         """Column -> count of the text's terms that the vocabulary knows."""
-        counts: dict[int, int] = {}
         column = self.columns.get
-        for word in words:
-            at = column(word)
-            if at is not None:
-                counts[at] = counts.get(at, 0) + 1
+        counts = {at: n for term, n in terms.unigrams.items() if (at := column(term)) is not None}
         if self.ngram_max >= 2:
-            for first, second in itertools.pairwise(words):
-                at = column(f"{first} {second}")
-                if at is not None:
-                    counts[at] = counts.get(at, 0) + 1
+            for term, n in terms.bigrams.items():
+                if (at := column(term)) is not None:
+                    counts[at] = n
         return counts
 
-    def values(self, words: list[str]) -> dict[int, float]:
+    def values(self, words: Terms | list[str]) -> dict[int, float]:
         """Column -> the text's l2-normalised TF-IDF value (what transform() gives)."""
         idf, log = self.idf, math.log
-        raw = {
-            at: ((1.0 + log(n)) if self.sublinear_tf else float(n)) * idf[at]
-            for at, n in self.counts(words).items()
-        }
+        counts = self.counts(as_terms(words))
+        if self.sublinear_tf:
+            raw = {at: (1.0 + log(n)) * idf[at] for at, n in counts.items()}
+        else:
+            raw = {at: n * idf[at] for at, n in counts.items()}
         norm = math.sqrt(sum(v * v for v in raw.values()))
         return {at: v / norm for at, v in raw.items()} if norm else {}
 
-    def decisions(self, words: list[str]) -> list[float]:
+    def decisions(self, words: Terms | list[str]) -> list[float]:
         """Each model's decision function."""
         values = self.values(words)
         return [
@@ -108,7 +137,7 @@ class LinearText:
             for w, b in zip(self.weights, self.intercepts, strict=True)
         ]
 
-    def probability(self, words: list[str]) -> float:
+    def probability(self, words: Terms | list[str]) -> float:
         decisions = self.decisions(words)
         if self.calibration is None:
             return expit(decisions[0])
@@ -120,10 +149,12 @@ class LinearText:
     def score(self, text: str) -> float:
         return self.probability(tokens(text))
 
-    def pushes(self, words: list[str]) -> list[tuple[float, str]]:
-        """(value x weight, term) of each of the text's terms, for the first model."""
+    def pushes(self, words: Terms | list[str]) -> list[tuple[float, str]]:
+        """(value x weight, term) of each of the text's terms, for the first model, in
+        column order (as scikit-learn's sparse row lists them)."""
         weights = self.weights[0]
-        return [(v * weights[at], self.terms[at]) for at, v in self.values(words).items()]
+        values = sorted(self.values(words).items())
+        return [(v * weights[at], self.terms[at]) for at, v in values]
 
     # -- storing ------------------------------------------------------------------
     def to_bytes(self) -> bytes:

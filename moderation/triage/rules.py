@@ -12,7 +12,7 @@ from articles.models import Comment
 from . import learning
 from .authors import AuthorStats, author_key, author_stats, earlier_texts, text_hash
 from .evidence import domain, domain_set, in_domains, links, plain_text
-from .linear import tokens
+from .linear import Terms
 from .models import Rule, TriageRules
 from .scores import offensive_model
 from .words import Hit, Text, WordList, snippet
@@ -205,7 +205,7 @@ class Triage:
                 marker(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
             )
         if self.offensive is not None or self.scorer is not None:
-            words = tokens(text)  # one tokenisation for both scores
+            words = Terms.of(text)  # one tokenisation and count for both scores
             if self.offensive is not None:
                 part.offensive = round(self.offensive.probability(words), 4)
             if self.scorer is not None:
@@ -354,7 +354,7 @@ class Triage:
                 Rule.REPEAT_POST, f"the same text from {distinct} authors", authors=distinct
             )
 
-    def score_markers(self, words: list[str], part: TextPart) -> list[dict]:
+    def score_markers(self, words: Terms, part: TextPart) -> list[dict]:
         r = self.rules
         markers = []
         if part.offensive is not None and part.offensive >= r.offensive_threshold:

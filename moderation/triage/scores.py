@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .linear import LinearText, tokens
+from .linear import LinearText, Terms, tokens
 
 PACKAGE_FILES = ("vectorizer.joblib", "model.joblib")
 
@@ -51,7 +51,7 @@ def offensive_model() -> LinearText:
     return LinearText.from_bytes(path.read_bytes())
 
 
-def offensive_score(words: list[str]) -> float:
+def offensive_score(words: Terms | list[str]) -> float:
     """The probability (0-1) that a text is offensive, from its `linear.tokens`."""
     return round(offensive_model().probability(words), 4)
 
