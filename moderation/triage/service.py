@@ -56,7 +56,7 @@ def triage_new_comments(created: Iterable[tuple[int, TextPart | None]]) -> RunRe
     for start in range(0, len(drafts), CHUNK):
         chunk = drafts[start : start + CHUNK]
         verdicts = triage.judge(chunk, [parts[d.pk] for d in chunk], stats=stats, repeats=repeats)
-        save_verdicts(chunk, verdicts, new=True)
+        save_verdicts(chunk, verdicts, many=True)
         for draft, verdict in zip(chunk, verdicts, strict=True):
             if verdict.decision == Rule.BANNED_WORDS:
                 banned.append(draft.pk)
@@ -156,17 +156,23 @@ SAVED_COLUMNS = (
 )
 
 
-def save_verdicts(drafts: list[Draft], verdicts: list[Verdict], *, new: bool = False) -> None:
-    """Write each comment's triage row, replacing any it had; `new`: it has none yet.
+def save_verdicts(drafts: list[Draft], verdicts: list[Verdict], *, many: bool = False) -> None:
+    """Insert or replace each comment's triage row.
 
     The ORM's bulk_create spends ~0.4 ms of Python per row compiling values; this is the
-    import's hot path, so rows are written here: new rows on PostgreSQL with COPY, else
-    one executemany of INSERT … ON CONFLICT.
+    import's hot path, so rows are written here: one executemany of INSERT … ON CONFLICT,
+    or (`many`, on PostgreSQL) COPY into a temporary table and one INSERT … SELECT from it,
+    several times faster for thousands of rows.
     """
     if not drafts:
         return
-    if new and connection.vendor == "postgresql":
-        copy_rows(drafts, verdicts)
+    quote = connection.ops.quote_name
+    table = quote(CommentTriage._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in SAVED_COLUMNS)
+    upsert = f" ON CONFLICT ({quote('comment_id')}) DO UPDATE SET {updates}"
+    if many and connection.vendor == "postgresql":
+        copy_rows(drafts, verdicts, table, columns, upsert)
         return
     markers_field = CommentTriage._meta.get_field("markers")
     now = connection.ops.adapt_datetimefield_value(timezone.now())
@@ -174,16 +180,9 @@ def save_verdicts(drafts: list[Draft], verdicts: list[Verdict], *, new: bool = F
         (draft.pk, markers_field.get_db_prep_save(verdict.markers, connection), *row[2:], now)
         for draft, verdict, row in zip(drafts, verdicts, row_values(drafts, verdicts), strict=True)
     ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
-    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in SAVED_COLUMNS)
-    sql = (  # only names from this module are formatted in
-        f"INSERT INTO {quote(CommentTriage._meta.db_table)} ({columns})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * (len(SAVED_COLUMNS) + 1))})"
-        f" ON CONFLICT ({quote('comment_id')}) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    marks = ", ".join(["%s"] * (len(SAVED_COLUMNS) + 1))
+    with connection.cursor() as cursor:  # only names from this module are formatted in
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}){upsert}", rows)  # noqa: S608
 
 
 def row_values(drafts: list[Draft], verdicts: list[Verdict]):
@@ -202,16 +201,24 @@ def row_values(drafts: list[Draft], verdicts: list[Verdict]):
         )
 
 
-def copy_rows(drafts: list[Draft], verdicts: list[Verdict]) -> None:
-    """New rows on PostgreSQL: COPY, several times faster than executemany."""
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
-    sql = f"COPY {quote(CommentTriage._meta.db_table)} ({columns}) FROM STDIN"
+INCOMING = "moderation_triage_incoming"
+
+
+def copy_rows(drafts, verdicts, table: str, columns: str, upsert: str) -> None:
+    """PostgreSQL: COPY into a temporary table (gone at commit), then one upsert from it."""
     now = timezone.now()
     dumps = json.dumps
-    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for pk, markers, *rest in row_values(drafts, verdicts):
-            copy.write_row((pk, dumps(markers), *rest, now))
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TABLE IF EXISTS {INCOMING};"
+            f" CREATE TEMPORARY TABLE {INCOMING} (LIKE {table}) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY {INCOMING} ({columns}) FROM STDIN") as copy:
+            for pk, markers, *rest in row_values(drafts, verdicts):
+                copy.write_row((pk, dumps(markers), *rest, now))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {INCOMING}{upsert}"  # noqa: S608
+        )
 
 
 @dataclass
