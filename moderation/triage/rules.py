@@ -173,11 +173,11 @@ class Triage:
             self.mark(draft, part, verdict, stats.get(verdict.author_key), repeats)
         return verdicts
 
-    def text_part(self, draft: Draft, part: TextPart | None) -> TextPart:
-        """`part` if it was read with these rules, else the draft read now."""
+    def text_part(self, draft: Draft | None, part: TextPart | None) -> TextPart | None:
+        """`part` if it was read with these rules, else the draft read now (None: none)."""
         if part is not None and part.fingerprint == self.fingerprint:
             return part
-        return self.read(draft)
+        return None if draft is None else self.read(draft)
 
     def read(self, draft: Draft) -> TextPart:
         """The text-only part of the judgement: words, links, removed markup, both scores."""
