@@ -22,6 +22,7 @@ import zlib
 from array import array
 from collections import Counter
 from collections.abc import Sequence
+from operator import mul
 
 # scikit-learn's default token_pattern; lowercase=True is str.lower(), as sklearn does it.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # noqa: S105 - a regular expression
@@ -95,45 +96,51 @@ class LinearText:
     ):
         self.terms = list(terms)
         self.columns = {term: at for at, term in enumerate(self.terms)}
-        self.idf = array("d", idf)
-        self.weights = [array("d", w) for w in weights]
+        if not (len(idf) == len(self.terms) and all(len(w) == len(self.terms) for w in weights)):
+            raise ValueError("terms, idf and weights differ in length")
+        # One more column, idf 0 and weight 0, that every unknown term maps to: scoring then
+        # runs as C-level map/sum over the text's terms with no test per term.
+        self.unknown = len(self.terms)
+        self.idf = array("d", [*idf, 0.0])
+        self.weights = [array("d", [*w, 0.0]) for w in weights]
         self.intercepts = [float(b) for b in intercepts]
         self.calibration = [(float(a), float(b)) for a, b in calibration] if calibration else None
         self.sublinear_tf = sublinear_tf
         self.ngram_max = ngram_max
-        if not (
-            len(self.idf) == len(self.terms)
-            and all(len(w) == len(self.terms) for w in self.weights)
-        ):
-            raise ValueError("terms, idf and weights differ in length")
 
     # -- scoring ------------------------------------------------------------------
-    def counts(self, terms: Terms) -> dict[int, int]:
-        """Column -> count of the text's terms that the vocabulary knows."""
-        column = self.columns.get
-        counts = {at: n for term, n in terms.unigrams.items() if (at := column(term)) is not None}
+    def columns_and_counts(self, terms: Terms) -> tuple[list[int], list[int]]:
+        """The column (or `unknown`) and the count of each distinct term of the text."""
+        column, unknown = self.columns.get, itertools.repeat(self.unknown)
+        at = list(map(column, terms.unigrams.keys(), unknown))
+        counts = list(terms.unigrams.values())
         if self.ngram_max >= 2:
-            for term, n in terms.bigrams.items():
-                if (at := column(term)) is not None:
-                    counts[at] = n
-        return counts
+            at += map(column, terms.bigrams.keys(), unknown)
+            counts += terms.bigrams.values()
+        return at, counts
+
+    def raw(self, terms: Terms) -> tuple[list[int], list[float]]:
+        """Columns and un-normalised TF-IDF values (sublinear tf: 1 + log n, as sklearn)."""
+        at, counts = self.columns_and_counts(terms)
+        tf = map(float(1).__add__, map(math.log, counts)) if self.sublinear_tf else counts
+        return at, list(map(mul, tf, map(self.idf.__getitem__, at)))
 
     def values(self, words: Terms | list[str]) -> dict[int, float]:
         """Column -> the text's l2-normalised TF-IDF value (what transform() gives)."""
-        idf, log = self.idf, math.log
-        counts = self.counts(as_terms(words))
-        if self.sublinear_tf:
-            raw = {at: (1.0 + log(n)) * idf[at] for at, n in counts.items()}
-        else:
-            raw = {at: n * idf[at] for at, n in counts.items()}
-        norm = math.sqrt(sum(v * v for v in raw.values()))
-        return {at: v / norm for at, v in raw.items()} if norm else {}
+        at, raw = self.raw(as_terms(words))
+        norm = math.sqrt(sum(map(mul, raw, raw)))
+        if not norm:
+            return {}
+        return {c: v / norm for c, v in zip(at, raw, strict=True) if c != self.unknown}
 
     def decisions(self, words: Terms | list[str]) -> list[float]:
-        """Each model's decision function."""
-        values = self.values(words)
+        """Each model's decision function: (raw · weights) / ‖raw‖ + intercept."""
+        at, raw = self.raw(as_terms(words))
+        norm = math.sqrt(sum(map(mul, raw, raw)))
+        if not norm:
+            return list(self.intercepts)
         return [
-            sum(v * w[at] for at, v in values.items()) + b
+            sum(map(mul, raw, map(w.__getitem__, at))) / norm + b
             for w, b in zip(self.weights, self.intercepts, strict=True)
         ]
 
@@ -161,8 +168,8 @@ class LinearText:
         data = {
             "format": FORMAT,
             "terms": self.terms,
-            "idf": list(self.idf),
-            "weights": [list(w) for w in self.weights],
+            "idf": list(self.idf)[:-1],  # without the unknown terms' column
+            "weights": [list(w)[:-1] for w in self.weights],
             "intercepts": self.intercepts,
             "calibration": self.calibration,
             "sublinear_tf": self.sublinear_tf,
