@@ -16,7 +16,8 @@ from bench.triage import CORPUS, read_corpus
 from conftest import SAMPLES
 from moderation.triage import learning, scores
 from moderation.triage.evidence import plain_text
-from moderation.triage.linear import LinearText, compile_logistic, tokens
+from moderation.triage.linear import LinearText, Terms, compile_logistic, tokens
+from moderation.triage.words import Text
 
 EDGE_CASES = [
     "",
@@ -72,6 +73,11 @@ def test_the_offensive_table_scores_exactly_as_alt_profanity_check():
     assert worst < 1e-9
     # The texts cover both ends of the score.
     assert min(compiled) < 0.1 and max(compiled) > 0.9
+    # Judging reuses the word lists' words as tokens in ASCII text without "_": the same.
+    ascii_texts = [t for t in texts if t.isascii() and "_" not in t]
+    assert len(ascii_texts) > 800
+    for text in ascii_texts:
+        assert model.probability(Terms(Text(text).plain_words)) == model.probability(tokens(text))
 
 
 def test_the_learned_table_scores_and_explains_exactly_as_the_pipeline():
@@ -83,6 +89,10 @@ def test_the_learned_table_scores_and_explains_exactly_as_the_pipeline():
     expected = pipeline.predict_proba(unseen)[:, 1]
     compiled = [scorer.model.probability(tokens(text)) for text in unseen]
     assert max(abs(a - float(b)) for a, b in zip(compiled, expected, strict=True)) < 1e-9
+    for text in unseen:  # word pairs skip one-letter words, as scikit-learn's tokens do
+        if text.isascii() and "_" not in text:
+            words = Terms(Text(text).plain_words)
+            assert scorer.model.probability(words) == scorer.model.probability(tokens(text))
     # Explained by the same words with the same weights as scikit-learn's row gives.
     words, coefficients = pipeline.named_steps["words"], pipeline.named_steps["classifier"].coef_[0]
     names = words.get_feature_names_out()

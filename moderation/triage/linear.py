@@ -36,7 +36,10 @@ def tokens(text: str) -> list[str]:
 
 
 class Terms:
-    """A text's words, counted once (in C: Counter, pairwise) for every model that reads it."""
+    """A text's words, counted once (in C: Counter, pairwise) for every model that reads it.
+
+    `words` are `tokens(text)`, or any list that adds one-letter words to them (those are in
+    no vocabulary, so they count for nothing; word pairs are made without them)."""
 
     __slots__ = ("_bigrams", "_unigrams", "words")
 
@@ -59,7 +62,8 @@ class Terms:
     def bigrams(self) -> Counter:
         """Word pairs as scikit-learn writes them: "first second"."""
         if self._bigrams is None:
-            self._bigrams = Counter(map(" ".join, itertools.pairwise(self.words)))
+            words = itertools.compress(self.words, map((1).__lt__, map(len, self.words)))
+            self._bigrams = Counter(map(" ".join, itertools.pairwise(words)))
         return self._bigrams
 
 

@@ -205,7 +205,13 @@ class Triage:
                 marker(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
             )
         if self.offensive is not None or self.scorer is not None:
-            words = Terms.of(text)  # one tokenisation and count for both scores
+            # One tokenisation and count for both scores; in ASCII text without "_" the
+            # words already found are the models' tokens (plus one-letter words, which
+            # count for nothing): no second pass over the text.
+            if text.isascii() and "_" not in text:
+                words = Terms(searchable.plain_words)
+            else:
+                words = Terms.of(text)
             if self.offensive is not None:
                 part.offensive = round(self.offensive.probability(words), 4)
             if self.scorer is not None:
