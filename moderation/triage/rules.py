@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -91,6 +92,33 @@ class TextPart:
     # and repeat markers, removed markup and the scores after them.
     before: tuple[dict, ...] = ()
     after: tuple[dict, ...] = ()
+
+    # Pickled (from the parse worker) as one tuple; the import keeps one part per comment
+    # until its end, so an author's key is kept once however many comments they wrote.
+    def __getstate__(self) -> tuple:
+        return (
+            self.fingerprint,
+            self.text_hash,
+            self.author_key,
+            self.offensive,
+            self.learned,
+            self.banned,
+            self.before,
+            self.after,
+        )
+
+    def __setstate__(self, state: tuple) -> None:
+        (
+            self.fingerprint,
+            self.text_hash,
+            author_key,
+            self.offensive,
+            self.learned,
+            self.banned,
+            self.before,
+            self.after,
+        ) = state
+        self.author_key = sys.intern(author_key)
 
 
 @dataclass

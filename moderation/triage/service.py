@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -47,14 +48,15 @@ def triage_new_comments(created: Iterable[tuple[int, TextPart | None]]) -> RunRe
     applied after all are judged.
     """
     triage = Triage(TriageRules.current())
-    parts = dict(created)
-    ids = sorted(parts)
-    read_unread(ids, parts, triage)
-    stats = triage.author_stats({p.author_key for p in parts.values() if p.author_key})
-    repeats = triage.import_repeats(parts.values())
+    # A list sorted by id, not a dict: an import keeps 100,000s of these until its end.
+    created = read_unread(sorted(created, key=itemgetter(0)), triage)
+    stats = triage.author_stats({p.author_key for _, p in created if p.author_key})
+    repeats = triage.import_repeats(p for _, p in created)
     result, banned, trusted = RunResult(), [], []
-    for start in range(0, len(ids), CHUNK):
-        drafts = status_drafts(ids[start : start + CHUNK])
+    for start in range(0, len(created), CHUNK):
+        chunk = created[start : start + CHUNK]
+        parts = dict(chunk)
+        drafts = status_drafts([pk for pk, _ in chunk])
         verdicts = triage.judge(drafts, [parts[d.pk] for d in drafts], stats=stats, repeats=repeats)
         save_verdicts(drafts, verdicts, many=True)
         for draft, verdict in zip(drafts, verdicts, strict=True):
@@ -68,18 +70,24 @@ def triage_new_comments(created: Iterable[tuple[int, TextPart | None]]) -> RunRe
     return result
 
 
-def read_unread(ids: list[int], parts: dict[int, TextPart | None], triage: Triage) -> None:
-    """Read from the stored rows the comments whose text was not read (with these rules);
-    drop from `ids` and `parts` any deleted meanwhile."""
-    unread = [pk for pk in ids if triage.text_part(None, parts[pk]) is None]
+def read_unread(
+    created: list[tuple[int, TextPart | None]], triage: Triage
+) -> list[tuple[int, TextPart]]:
+    """`created` with the comments whose text was not read (with these rules) read from
+    their stored rows; without any deleted meanwhile."""
+    unread = [pk for pk, part in created if triage.text_part(None, part) is None]
+    if not unread:
+        return created
+    read = {}
     for start in range(0, len(unread), CHUNK):
         for draft in stored_drafts(unread[start : start + CHUNK]):
-            parts[draft.pk] = triage.read(draft)
-    gone = {pk for pk in unread if triage.text_part(None, parts[pk]) is None}
-    if gone:
-        ids[:] = [pk for pk in ids if pk not in gone]
-        for pk in gone:
-            del parts[pk]
+            read[draft.pk] = triage.read(draft)
+    fresh = set(unread)
+    return [
+        (pk, read[pk] if pk in fresh else part)
+        for pk, part in created
+        if pk not in fresh or pk in read
+    ]
 
 
 def status_drafts(ids: list[int]) -> list[Draft]:
