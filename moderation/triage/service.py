@@ -218,10 +218,11 @@ def json_text(markers: list[dict]) -> str:
 def row_values(drafts: list[Draft], verdicts: list[Verdict]):
     """(comment id, markers, marker_rules, … author_key): the columns before evaluated_at."""
     for draft, verdict in zip(drafts, verdicts, strict=True):
+        markers = verdict.markers
         yield (
             draft.pk,
-            verdict.markers,
-            "".join(f",{m['rule']}" for m in verdict.markers) + ("," if verdict.markers else ""),
+            markers,
+            f",{','.join([m['rule'] for m in markers])}," if markers else "",
             verdict.offensive,
             verdict.learned,
             verdict.learned_version,
