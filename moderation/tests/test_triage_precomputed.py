@@ -111,6 +111,7 @@ def every_rule(moderator, settings):
         offensive_threshold=0.5,
         learned_hold_enabled=True,
         learned_threshold=0.7,
+        new_commenter_enabled=True,
         trusted_enabled=True,
         trusted_min_approved=3,
         trusted_days=3650,

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0007_dashboard_permission_and_backfill"),
+        ("moderation", "0008_new_commenter_off_by_default"),
     ]
 
     operations = [
