@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from .linear import LinearText, Terms, tokens
+from .linear import LinearText
 
 PACKAGE_FILES = ("vectorizer.joblib", "model.joblib")
 
@@ -49,12 +49,3 @@ def offensive_model() -> LinearText:
             check=True,
         )
     return LinearText.from_bytes(path.read_bytes())
-
-
-def offensive_score(words: Terms | list[str]) -> float:
-    """The probability (0-1) that a text is offensive, from its `linear.tokens`."""
-    return round(offensive_model().probability(words), 4)
-
-
-def offensive_scores(texts: list[str]) -> list[float]:
-    return [offensive_score(tokens(text)) for text in texts]
