@@ -55,8 +55,6 @@ def read_records(
             kind, payload = queue.get()
             if kind == "records":
                 yield from payload
-            elif kind == "unread":  # the worker was behind: this process reads them
-                yield from prepared(payload, read_comments)
             elif kind == "error":
                 raise payload
             else:  # "done": the parser's warnings
@@ -90,23 +88,6 @@ def prepared(batch: list[Record], read_comments: ReadComments | None) -> list[Re
     return batch
 
 
-def send(queue, batch: list[Record], read_comments: ReadComments | None) -> None:
-    """Hand a batch over; `read_comments` runs here while the importing process is busy
-    (batches wait in the queue), else there: whichever process would otherwise idle
-    does it, so neither waits for the other while one core has work."""
-    if read_comments is None or worker_reads(queue):
-        queue.put(("records", prepared(batch, read_comments)))
-    else:
-        queue.put(("unread", prepared(batch, None)))
-
-
-def worker_reads(queue) -> bool:
-    try:
-        return queue.qsize() > 0
-    except NotImplementedError:  # macOS has no sem_getvalue: always read here
-        return True
-
-
 def work(parse: Parser, stream: BinaryIO, queue, read_comments: ReadComments | None = None) -> None:
     """In the worker: parse, make each comment's HTML, send batches; never touch the database."""
     ctx = ParseContext()
@@ -115,9 +96,9 @@ def work(parse: Parser, stream: BinaryIO, queue, read_comments: ReadComments | N
         for record in parse(stream, ctx):
             batch.append(record)
             if len(batch) >= BATCH:
-                send(queue, batch, read_comments)
+                queue.put(("records", prepared(batch, read_comments)))
                 batch = []
-        send(queue, batch, read_comments)
+        queue.put(("records", prepared(batch, read_comments)))
         queue.put(("done", ctx.warnings))
     except ImportFormatError as error:
         queue.put(("records", batch))
