@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("moderation", "0008_new_commenter_off_by_default"),
+        ("moderation", "0009_dashboard_closed_day_waits"),
     ]
 
     operations = [
