@@ -55,7 +55,8 @@ class Loader:
         self.comment_ids: dict[tuple[int, str], int] = {}  # (article pk, comment key) -> pk
         self.waiting_for_parent: dict[int, tuple[int, str]] = {}  # pk -> parent ref
         self.parent_of: dict[int, int] = {}  # this import's replies: pk -> parent pk
-        self.created_comment_ids: list[int] = []  # handed to the import's after_load hook
+        # (pk, record.triage) of each comment created: handed to the import's after_load hook
+        self.created_comments: list[tuple[int, object | None]] = []
         self.waiting_for_article: list[CommentRecord] = []
         self.changed_articles: set[int] = set()
         self.created_articles: set[int] = set()
@@ -278,7 +279,7 @@ class Loader:
             for values, record in wave:
                 batch_keys.discard((values["article_id"], record.key))
                 pk = self.comment_ids[(values["article_id"], record.key)]
-                self.created_comment_ids.append(pk)
+                self.created_comments.append((pk, record.triage))
                 if values["parent_id"] is not None:
                     self.parent_of[pk] = values["parent_id"]
                 elif record.parent_key:
