@@ -24,7 +24,7 @@ from ..services import (
     mark_revised,
     slug_base,
 )
-from .bulk import NewRows, RowInserter, comment_ids_by_key
+from .bulk import RowInserter, comment_ids_by_key, reserve_ids
 from .comment_rows import INSERT_COLUMNS, CommentRows
 from .formats import articles_need_comments
 from .hooks import source_changed
@@ -71,8 +71,7 @@ class Loader:
         self.changed_articles: set[int] = set()
         self.created_articles: set[int] = set()
         self.batch: list[CommentRecord] = []
-        self.inserter = RowInserter(Comment, INSERT_COLUMNS)
-        self.new_rows = NewRows()
+        self.inserter = RowInserter(Comment, ["id", *INSERT_COLUMNS])
         self.rows = CommentRows(now=self.now, trust=trust, all_pending=all_pending)
 
     # -- driving ---------------------------------------------------------------
@@ -333,53 +332,47 @@ class Loader:
                     self.report.comments_flagged_removed_at_source += 1
             else:
                 self.report.comments_unchanged += 1
-        self.insert_in_waves(new)
+        self.insert_new(new)
         if updated:
             Comment.objects.bulk_update(updated, sorted(update_fields), batch_size=500)
         changes, self.rows.source_changes = self.rows.source_changes, []
         self.report.comments_back_to_pending += len(changes)
         source_changed(changes)  # the moderation app records them (see hooks.py)
 
-    def insert_in_waves(self, new: list[tuple[dict, CommentRecord]]) -> None:
-        """Insert parents before their replies so most replies get parent_id at once.
+    def insert_new(self, new: list[tuple[dict, CommentRecord]]) -> None:
+        """Insert the batch's new comments with one statement, their ids taken beforehand.
 
-        Each wave holds the rows whose parent is already stored (or who have none);
-        replies to rows of this batch wait for the next wave. A reply whose parent
-        is not in sight waits for `resolve_parents` at the end of the file.
+        With every id known first, a reply gets its parent's id whether the parent
+        was stored earlier or comes in this batch, before or after it. A reply whose
+        parent comes in a later batch or is only in the database (an earlier import),
+        or that would close a loop of replies, waits for `resolve_parents`.
         """
-        batch_keys = {(v["article_id"], r.key) for v, r in new}
-        while new:
-            wave, later = [], []
-            for values, record in new:
-                parent_ref = (values["article_id"], record.parent_key)
-                if (
-                    record.parent_key
-                    and parent_ref not in self.comment_ids
-                    and (parent_ref in batch_keys)
+        if not new:
+            return
+        ids = reserve_ids(Comment, len(new))
+        for (values, record), pk in zip(new, ids, strict=True):
+            values["id"] = pk
+            self.comment_ids[(values["article_id"], record.key)] = pk
+        in_batch = set(ids)
+        for values, record in new:
+            values["parent_id"] = None
+            if record.parent_key:
+                pk, ref = values["id"], (values["article_id"], record.parent_key)
+                parent_pk = self.comment_ids.get(ref)
+                # Only a parent from this batch can lead back to a comment of this batch.
+                if parent_pk is None or (
+                    parent_pk in in_batch and self.is_ancestor(pk, of=parent_pk)
                 ):
-                    later.append((values, record))
+                    self.waiting_for_parent[pk] = ref
                 else:
-                    values["parent_id"] = self.comment_ids.get(parent_ref)
-                    wave.append((values, record))
-            if not wave:  # a cycle of replies: break it, the parents resolve later
-                wave, later = later, []
-                for values, _ in wave:
-                    values["parent_id"] = None
-            self.inserter.insert([tuple(v[c] for c in self.inserter.columns) for v, _ in wave])
-            refs = [(v["article_id"], r.key) for v, r in wave]
-            self.comment_ids.update(self.new_rows.ids(refs))
-            for values, record in wave:
-                batch_keys.discard((values["article_id"], record.key))
-                pk = self.comment_ids[(values["article_id"], record.key)]
-                self.created_comment_ids.append(pk)
-                if values["parent_id"] is not None:
-                    self.parent_of[pk] = values["parent_id"]
-                elif record.parent_key:
-                    self.waiting_for_parent[pk] = (values["article_id"], record.parent_key)
-                self.count_new(values, record)
-                if self.holding and record.status != PENDING:
-                    self.hold(pk, record)
-            new = later
+                    values["parent_id"] = self.parent_of[pk] = parent_pk
+        self.inserter.insert([values for values, _ in new])
+        for values, record in new:
+            pk = values["id"]
+            self.created_comment_ids.append(pk)
+            self.count_new(values, record)
+            if self.holding and record.status != PENDING:
+                self.hold(pk, record)
 
     def drop_duplicates(self, records: list[CommentRecord]) -> list[CommentRecord]:
         seen: set[tuple[str, str]] = set()
