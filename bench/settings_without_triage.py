@@ -1,4 +1,4 @@
-"""Local settings with the import's after-load hook (triage) off: the loader alone, for bench.imports."""
+"""Local settings with the import's after-load hook (triage) off: bench.imports' loader alone."""
 
 from config.settings.base import *  # noqa: F403
 
