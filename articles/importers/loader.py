@@ -139,7 +139,7 @@ class Loader:
             self.report.warnings.append(
                 f"{len(skipped)} article(s) without comments were not imported"
             )
-        self.report.deepest_thread = deepest_thread(self.article_ids.values())
+        self.report.deepest_thread = self.deepest_thread()
         mark_articles_changed(self.changed_articles)
 
     # -- articles --------------------------------------------------------------
@@ -471,6 +471,28 @@ class Loader:
         else:
             return False
         return True  # a loop that does not pass through pk: refuse to join it
+
+    def deepest_thread(self) -> int:
+        """How many levels the deepest thread of the file's articles has (1 = no replies).
+
+        Articles this import created hold only its comments, whose links are in
+        `parent_of`: counted here, without reading 100,000 rows back. Articles
+        stored before may hang new replies under old comments: read from the database.
+        """
+        stored = [pk for pk in self.article_ids.values() if pk not in self.created_articles]
+        depth: dict[int, int] = {}  # reply pk -> its level
+        deepest = 1 if self.created_comment_ids else 0
+        for pk in self.parent_of:
+            chain, node = [], pk
+            while node in self.parent_of and node not in depth:
+                chain.append(node)
+                node = self.parent_of[node]
+            level = depth.get(node, 1)  # node: a known reply, or a comment that answers none
+            for reply in reversed(chain):
+                level += 1
+                depth[reply] = level
+            deepest = max(deepest, level)
+        return max(deepest, deepest_thread(stored))
 
     def warn_keys(self, message: str, keys: list[str]) -> None:
         listed = ", ".join(keys[:MAX_LISTED])
