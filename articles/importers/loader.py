@@ -24,7 +24,7 @@ from ..services import (
     mark_revised,
     slug_base,
 )
-from .bulk import RowInserter, comment_ids_by_key, reserve_ids
+from .bulk import RowInserter, comment_ids_by_key, import_page_cache, reserve_ids
 from .comment_rows import INSERT_COLUMNS, CommentRows
 from .formats import articles_need_comments
 from .hooks import source_changed
@@ -76,6 +76,11 @@ class Loader:
 
     # -- driving ---------------------------------------------------------------
     def load(self, records: Iterable[ArticleRecord | CommentRecord]) -> ImportReport:
+        with import_page_cache():
+            self.load_all(records)
+        return self.report
+
+    def load_all(self, records: Iterable[ArticleRecord | CommentRecord]) -> None:
         for record in records:
             if isinstance(record, ArticleRecord):
                 self.article_records.setdefault(record.key, record)
@@ -89,7 +94,6 @@ class Loader:
                     self.flush()
         self.flush()
         self.finish()
-        return self.report
 
     def take_articles_to_write(self) -> list[str]:
         keys, self.articles_to_write = list(self.articles_to_write), {}
