@@ -53,7 +53,7 @@ bench: setup
 # Lighthouse on Debian's Chromium against gunicorn with demo data (slow; not part of `test`).
 lighthouse: setup
 	bash scripts/ensure-chromium.sh
-	$(PY) scripts/lighthouse.py
+	$(PY) -m scripts.lighthouse
 
 # Mutation testing (minutes; not part of CI): each module's score and surviving mutants.
 mutation: setup

@@ -113,6 +113,7 @@ def event_rows(article_ids: list[int]) -> Iterator[dict]:
         .values(
             "comment_id",
             "related_comment_id",
+            "rule",
             "action",
             "status_before",
             "status_after",
@@ -192,6 +193,7 @@ def event_data(row: dict, ids: dict[int, str]) -> dict:
         "comment_id": ids[row["comment_id"]],
         "action": row["action"],
         "actor": row["actor_username"],
+        "rule": row["rule"],  # the triage rule that decided, for an automatic event; else ""
         "status_before": row["status_before"],
         "status_after": row["status_after"],
         "reason": row["reason"],

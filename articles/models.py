@@ -193,6 +193,28 @@ class Comment(models.Model):
         return f"{self.author_name or 'Anonymous'} on {self.article_id}: {self.body[:40]}"
 
 
+class PendingCount(models.Model):
+    """How many of an article's comments are pending; no row when none are.
+
+    Written only by database triggers on the comments table (`pending_counts.py`), so every
+    path that adds, deletes or decides comments keeps it exact; Python never saves one. No
+    foreign-key constraint: a comment's delete trigger may run after its article's row is
+    gone (a cascade), and the triggers remove a row once its count reaches zero.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    pending = models.IntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.pending} pending on article {self.article_id}"
+
+
 class ImportRun(models.Model):
     """A record of one import, from the web or the command line."""
 

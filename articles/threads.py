@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Case, F, TextField, Value, When
 
 from .models import STAFF_DISPLAY_NAME, Comment
+from .trees import Tree
 
 # Deeper replies are drawn at this level with an "in reply to" line instead.
 MAX_VISIBLE_DEPTH = 5
@@ -66,22 +67,20 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
         .order_by(F("created_at").asc(nulls_first=True), "id")
         .values_list("pk", "parent_id", "status")
     )
-    nodes = {
-        pk: PublicComment(pk=pk, parent_id=parent_id, is_removed=status == Comment.Status.HIDDEN)
-        for pk, parent_id, status in rows
-    }
-    roots: list[PublicComment] = []
-    for node in nodes.values():
-        if node.parent_id is None:
-            roots.append(node)
-        elif node.parent_id in nodes:
-            nodes[node.parent_id].replies.append(node)
-        # else: the parent is pending (not public), so this reply waits with it.
-    visible = [r for r in roots if prune(r)]
-    count = 0
-    for root in visible:
-        count += place(root, 0)
-    return visible, count
+    # A reply whose parent is pending (not public) waits with it, and so do its replies.
+    public = Tree(
+        (
+            PublicComment(pk=pk, parent_id=parent_id, is_removed=status == Comment.Status.HIDDEN)
+            for pk, parent_id, status in rows
+        ),
+        orphans_are_roots=False,
+    )
+    threads, count = [], 0
+    for root in public.roots:
+        if shown := place(root, 0, public):
+            threads.append(root)
+            count += shown
+    return threads, count
 
 
 def load_details(threads: list[PublicComment]) -> None:
@@ -131,40 +130,45 @@ def detail_rows(pks: list[int]):
     )
 
 
-def prune(node: PublicComment) -> bool:
-    """Drop removed comments that have nothing visible under them."""
-    node.replies = [r for r in node.replies if prune(r)]
-    return not node.is_removed or bool(node.replies)
-
-
-def place(node: PublicComment, depth: int) -> int:
-    """Set depths (flattening past the deepest indent); returns approved comments shown."""
+def place(node: PublicComment, depth: int, tree: Tree[PublicComment]) -> int:
+    """Set the replies drawn under the comment and their depths (flattening past the deepest
+    indent). Returns how many approved comments it shows: with none, it is not drawn at all
+    (a removed comment is a placeholder only when something visible is under it)."""
     node.depth = depth
     shown = 0 if node.is_removed else 1
     if depth < MAX_VISIBLE_DEPTH - 1:
-        return shown + sum(place(reply, depth + 1) for reply in node.replies)
-    # The last indented level: every descendant sits here in reading order,
-    # each saying whom it answers when that is not this comment.
-    descendants = list(walk(node))
-    for item in descendants:
+        node.replies = []
+        for reply in tree.replies(node):
+            if below := place(reply, depth + 1, tree):
+                node.replies.append(reply)
+                shown += below
+        return shown
+    node.replies = flattened(node, tree)
+    for item in node.replies:
         item.depth = depth + 1
-        item.replies = []
-    node.replies = descendants
-    return shown + sum(not item.is_removed for item in descendants)
+    return shown + sum(not item.is_removed for item in node.replies)
 
 
-def walk(anchor: PublicComment):
-    stack = [(anchor, reply) for reply in reversed(anchor.replies)]
-    while stack:
-        parent, node = stack.pop()
-        if parent is not anchor:
-            node.answers = parent
-        yield node
-        stack.extend((node, reply) for reply in reversed(node.replies))
+def flattened(node: PublicComment, tree: Tree[PublicComment]) -> list[PublicComment]:
+    """Everything drawn under a comment of the last indented level, in reading order, each
+    saying whom it answers when that is not this comment."""
+    below = list(tree.descendants(node))
+    kept: set[int | None] = set()
+    for item in reversed(below):  # replies before the comment they answer
+        if not item.is_removed or item.pk in kept:
+            kept.add(item.pk)
+            kept.add(item.parent_id)
+    drawn = {node.pk: node}
+    for item in below:
+        if item.pk in kept:
+            drawn[item.pk] = item
+            if item.parent_id != node.pk:
+                item.answers = drawn[item.parent_id]
+    return [item for item in below if item.pk in kept]
 
 
 def members(root: PublicComment):
-    """The comment and everything shown under it."""
+    """The comment and everything shown under it (as drawn: at most MAX_VISIBLE_DEPTH deep)."""
     yield root
     for reply in root.replies:
         yield from members(reply)

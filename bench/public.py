@@ -22,6 +22,8 @@ import threading
 import time
 from pathlib import Path
 
+from .local_production import environment
+
 REPO = Path(__file__).resolve().parent.parent
 SIZES = [100, 1000, 5000]
 CONCURRENCY = 4
@@ -150,17 +152,7 @@ def prepare(tmp: Path) -> dict:
     for name, cache in CACHES.items():
         settings = SETTINGS.format(static_root=str(tmp / "static"), cache=cache)
         (tmp / f"{name}.py").write_text(settings)
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(REPO)]),
-        "DJANGO_SETTINGS_MODULE": "bench_warm",
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
-        "SECRET_KEY": "bench-" + os.urandom(24).hex(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DEBUG": "false",
-    }
-    env.pop("REDIS_URL", None)
+    env = environment(tmp, "bench_warm", "bench")
     manage = [sys.executable, str(REPO / "manage.py")]
     quiet = {"env": env, "cwd": REPO, "check": True, "stdout": subprocess.DEVNULL}
     subprocess.run([*manage, "migrate", "--noinput"], **quiet)

@@ -12,12 +12,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Aggregate, Count, FloatField, Min, Q
+from django.db.models import (
+    Aggregate,
+    Count,
+    FloatField,
+    Func,
+    IntegerField,
+    Min,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.utils import timezone
 
-from articles.models import Article, Comment, ImportRun
+from articles.models import Comment, ImportRun, PendingCount
 
-from .models import DailyDecisionCount, FirstDecision
+from . import rollup
+from .models import DailyDecisionCount, DailyWaits, FirstDecision
 from .rollup import DECISION_ACTIONS
 from .selectors import day_start
 
@@ -65,15 +76,38 @@ class QueueNow:
 
 
 def queue_now(now: datetime | None = None) -> QueueNow:
-    """The pending queue at this moment (one aggregate over the pending part of an index)."""
+    """The pending queue at this moment, in one query that never reads the whole queue.
+
+    The size is the sum of the per-article counts the database keeps (`PendingCount`); "older
+    than" is the size minus the pending comments of the last hour / day (a short index range)
+    and those with no date (never older than anything); the oldest is one index entry.
+    """
     now = now or timezone.now()
-    figures = Comment.objects.pending().aggregate(
-        size=Count("*"),
-        oldest=Min("created_at"),
-        older_than_hour=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=1))),
-        older_than_day=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=24))),
+    pending = Comment.objects.pending()
+    dated = pending.filter(created_at__isnull=False)
+    # aggregate() takes aggregates only: the Min of a one-value subquery is that value. With no
+    # PendingCount rows (the queue is empty) every figure is NULL, read as 0 / None below.
+    figures = PendingCount.objects.aggregate(
+        size=Sum("pending"),
+        oldest=Min(Subquery(dated.order_by("created_at").values("created_at")[:1])),
+        newer_than_hour=Min(counted(dated.filter(created_at__gte=now - timedelta(hours=1)))),
+        newer_than_day=Min(counted(dated.filter(created_at__gte=now - timedelta(hours=24)))),
+        undated=Min(counted(pending.filter(created_at__isnull=True))),
     )
-    return QueueNow(**figures)
+    size = figures["size"] or 0
+    undated = figures["undated"] or 0
+    return QueueNow(
+        size=size,
+        oldest=figures["oldest"],
+        older_than_hour=size - undated - (figures["newer_than_hour"] or 0),
+        older_than_day=size - undated - (figures["newer_than_day"] or 0),
+    )
+
+
+def counted(queryset) -> Subquery:
+    """COUNT(*) of a queryset, as a value inside another query."""
+    count = Func(Value(1), function="COUNT", output_field=IntegerField())
+    return Subquery(queryset.order_by().annotate(n=count).values("n"))
 
 
 @dataclass
@@ -178,9 +212,38 @@ def percentile(ordered: list[int], fraction: float) -> float | None:
 
 
 def wait_figures(period: Period) -> list[DayWaits]:
-    """Time from arrival to first decision, per day decided: median and 90th percentile."""
-    decided = FirstDecision.objects.filter(day__range=(period.first, period.last))
-    days = {day: DayWaits(day) for day in period.dates}
+    """Time from arrival to first decision, per day decided: median and 90th percentile.
+
+    Closed days are read from `DailyWaits`; the others (today and yesterday, and closed days
+    no page has shown yet) are computed from `FirstDecision`, and the closed ones among them
+    stored: two queries, three when days closed since the last view.
+    """
+    kept = {
+        row.day: DayWaits(row.day, row.decided, row.median_seconds, row.p90_seconds)
+        for row in DailyWaits.objects.filter(day__range=(period.first, period.last))
+    }
+    computed = computed_waits([day for day in period.dates if day not in kept])
+    closed = rollup.last_closed_day()
+    DailyWaits.objects.bulk_create(
+        [
+            DailyWaits(
+                day=w.day,
+                decided=w.decided,
+                median_seconds=w.median_seconds,
+                p90_seconds=w.p90_seconds,
+            )
+            for w in computed.values()
+            if w.day <= closed
+        ],
+        ignore_conflicts=True,  # another page stored the same day meanwhile
+    )
+    return [kept.get(day) or computed[day] for day in period.dates]
+
+
+def computed_waits(days: list[date]) -> dict[date, DayWaits]:
+    """These days' waits from their first decisions (one query)."""
+    found = {day: DayWaits(day) for day in days}
+    decided = FirstDecision.objects.filter(day__in=days)
     if connection.vendor == "postgresql":
         per_day = decided.values("day").annotate(
             n=Count("*"),  # not the key: the index (day, waited_seconds) then covers it
@@ -188,14 +251,14 @@ def wait_figures(period: Period) -> list[DayWaits]:
             p90=PercentileCont("waited_seconds", 0.9),
         )
         for row in per_day.order_by():
-            days[row["day"]] = DayWaits(row["day"], row["n"], row["median"], row["p90"])
-        return list(days.values())
+            found[row["day"]] = DayWaits(row["day"], row["n"], row["median"], row["p90"])
+        return found
     waits: dict[date, list[int]] = defaultdict(list)
     for day, waited in decided.order_by("waited_seconds").values_list("day", "waited_seconds"):
         waits[day].append(waited)
     for day, values in waits.items():
-        days[day] = DayWaits(day, len(values), percentile(values, 0.5), percentile(values, 0.9))
-    return list(days.values())
+        found[day] = DayWaits(day, len(values), percentile(values, 0.5), percentile(values, 0.9))
+    return found
 
 
 @dataclass
@@ -205,41 +268,19 @@ class BusyArticle:
     pending: int
 
 
-def pending_figures(now: datetime | None = None, limit: int = BUSIEST_ARTICLES):
-    """The queue now and the busiest articles from one pass over the pending comments.
+def busiest_articles(limit: int = BUSIEST_ARTICLES) -> list[BusyArticle]:
+    """The articles with the most pending comments, with their titles (one query)."""
+    counts = (
+        PendingCount.objects.select_related("article")
+        .only("pending", "article__title")
+        .order_by("-pending", "article_id")[:limit]
+    )
+    return [BusyArticle(row.article_id, row.article.title, row.pending) for row in counts]
 
-    Grouped by article over the partial index `comment_pending_by_article` (index-only:
-    COUNT(*) and `created_at` are all it needs), then summed here; a second query fetches
-    the titles of the busiest. Returns (QueueNow, [BusyArticle]).
-    """
-    now = now or timezone.now()
-    per_article = (
-        Comment.objects.pending()
-        .values("article_id")
-        .annotate(
-            pending=Count("*"),
-            oldest=Min("created_at"),
-            older_than_hour=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=1))),
-            older_than_day=Count("created_at", filter=Q(created_at__lt=now - timedelta(hours=24))),
-        )
-        .order_by()
-    )
-    rows = list(per_article)
-    oldest = [row["oldest"] for row in rows if row["oldest"] is not None]
-    queue = QueueNow(
-        size=sum(row["pending"] for row in rows),
-        oldest=min(oldest, default=None),
-        older_than_hour=sum(row["older_than_hour"] for row in rows),
-        older_than_day=sum(row["older_than_day"] for row in rows),
-    )
-    top = sorted(rows, key=lambda row: (-row["pending"], row["article_id"]))[:limit]
-    titles = dict(
-        Article.objects.filter(pk__in=[row["article_id"] for row in top])
-        .order_by()
-        .values_list("pk", "title")
-    )
-    busiest = [BusyArticle(r["article_id"], titles[r["article_id"]], r["pending"]) for r in top]
-    return queue, busiest
+
+def pending_figures(now: datetime | None = None, limit: int = BUSIEST_ARTICLES):
+    """The queue now and the busiest articles (two queries). Returns (QueueNow, [BusyArticle])."""
+    return queue_now(now), busiest_articles(limit)
 
 
 @dataclass

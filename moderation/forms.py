@@ -97,7 +97,8 @@ class QueueFilterForm(forms.Form):
     marker = forms.ChoiceField(
         label="Why held", choices=[("", "Any"), *Rule.choices], required=False
     )
-    # Set by the dashboard's links to say what a number counts; carried as hidden fields.
+    # Set by the dashboard's links to say what a number counts; carried as hidden fields
+    # (selectors.DASHBOARD_FILTERS lists them).
     older_than = forms.IntegerField(min_value=1, max_value=24 * 366, required=False)  # hours
     decided = forms.ChoiceField(
         choices=[(a.value, a.label) for a in DECISION_ACTIONS], required=False
@@ -110,18 +111,6 @@ class QueueFilterForm(forms.Form):
     first_decided = forms.DateField(required=False)
     imported_from = forms.DateField(required=False)
     imported_to = forms.DateField(required=False)
-    DASHBOARD_FILTERS = [
-        "older_than",
-        "decided",
-        "decided_reason",
-        "decided_by",
-        "decided_from",
-        "decided_to",
-        "reversal",
-        "first_decided",
-        "imported_from",
-        "imported_to",
-    ]
 
     def filters(self) -> dict:
         """Cleaned values with defaults; invalid values are dropped, not fatal."""

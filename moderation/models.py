@@ -142,6 +142,24 @@ class FirstDecision(models.Model):
         return f"comment {self.comment_id} decided after {self.waited_seconds} s"
 
 
+class DailyWaits(models.Model):
+    """A closed day's time to first decision, as `dashboard.wait_figures` computed it once.
+
+    First decisions are dated when they are made, so a day two days past gets no new one and its
+    percentiles stay true: the page reads them here instead of sorting that day's waits again.
+    `rollup` drops a day's row should a first decision be dated that far back, and `rebuild()`
+    drops them all.
+    """
+
+    day = models.DateField(primary_key=True)
+    decided = models.PositiveIntegerField()
+    median_seconds = models.FloatField(null=True)
+    p90_seconds = models.FloatField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.decided} first decisions"
+
+
 class SentEmail(models.Model):
     """When a mail that must not repeat too often (the queue alert, the daily digest) was last
     sent: a row every app process and worker locks and reads, never process memory."""

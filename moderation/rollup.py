@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 from django.apps import apps as django_apps
@@ -21,11 +22,14 @@ from django.utils import timezone
 
 from articles.models import Comment
 
-from .models import DailyDecisionCount, FirstDecision, ModerationEvent
+from .models import DailyDecisionCount, DailyWaits, FirstDecision, ModerationEvent
 
 Action = ModerationEvent.Action
 Status = Comment.Status
 REVERSAL_WINDOW = timedelta(days=7)
+# First decisions are dated when made (a bulk decision by its start, perhaps yesterday): a day
+# this many days past gets no new one. Its waits are then kept (`DailyWaits`).
+CLOSED_AFTER_DAYS = 2
 # Decisions change a comment's status; replies and reply edits are not decisions.
 DECISION_ACTIONS = (Action.APPROVE, Action.HIDE, Action.RESTORE)
 UNDOABLE_ACTIONS = (Action.APPROVE, Action.HIDE)
@@ -88,9 +92,15 @@ def record_bulk(ids: list[int], actor_id: int | None, action: str, reason: str, 
         add_first_decisions(arrivals, now)
 
 
+def last_closed_day():
+    return timezone.localdate() - timedelta(days=CLOSED_AFTER_DAYS)
+
+
 def add_first_decisions(arrivals: dict[int, datetime | None], decided_at: datetime) -> None:
     """A comment keeps its first decision: a later one (after a restore) is ignored."""
     day = timezone.localdate(decided_at)
+    if day <= last_closed_day():  # dated in a closed day after all: its kept waits are stale
+        DailyWaits.objects.filter(day=day).delete()
     rows = [
         FirstDecision(comment_id=pk, decided_at=decided_at, day=day, waited_seconds=waited)
         for pk, created_at in arrivals.items()
@@ -127,6 +137,8 @@ def rebuild(apps=django_apps, batch_size: int = 5000) -> None:
     CommentRow = apps.get_model("articles", "Comment")
     Counts.objects.all().delete()
     First.objects.all().delete()
+    with suppress(LookupError):  # not yet in the state the migration that backfilled ran in
+        apps.get_model("moderation", "DailyWaits").objects.all().delete()
     decisions: Counter = Counter()
     reversals: Counter = Counter()
     firsts: dict[int, datetime] = {}

@@ -26,14 +26,22 @@ PAGE_SIZE = 50
 # Tabs count exactly up to this many; "All N matching" works up to it too.
 COUNT_CAP = 10_000
 BULK_MATCHING_LIMIT = COUNT_CAP
-DECISION_FILTERS = {
+# What a dashboard link may set on the queue; those about decisions select through events.
+DECISION_FILTERS = (
     "decided",
     "decided_reason",
     "decided_by",
     "decided_from",
     "decided_to",
     "reversal",
-}
+)
+DASHBOARD_FILTERS = (
+    "older_than",
+    *DECISION_FILTERS,
+    "first_decided",
+    "imported_from",
+    "imported_to",
+)
 # A finished bulk job stays on its moderator's desk this long, with its result.
 FINISHED_JOBS_SHOWN_FOR = timezone.timedelta(minutes=15)
 
@@ -49,10 +57,7 @@ def matching(filters: dict) -> QuerySet[Comment]:
         who = filters["author"]
         same = Q(author_email__iexact=who) if "@" in who else Q(author_name__iexact=who)
         comments = comments.filter(same)
-    if "date_from" in filters:
-        comments = comments.filter(created_at__gte=day_start(filters["date_from"]))
-    if "date_to" in filters:
-        comments = comments.filter(created_at__lt=day_start(filters["date_to"], days=1))
+    comments = comments.filter(within_days(filters, "date_from", "date_to", "created_at"))
     if "source_status" in filters:
         comments = comments.filter(source_status=filters["source_status"])
     if "marker" in filters:
@@ -60,10 +65,7 @@ def matching(filters: dict) -> QuerySet[Comment]:
     if "older_than" in filters:
         since = timezone.now() - timezone.timedelta(hours=filters["older_than"])
         comments = comments.filter(created_at__lt=since)
-    if "imported_from" in filters:
-        comments = comments.filter(imported_at__gte=day_start(filters["imported_from"]))
-    if "imported_to" in filters:
-        comments = comments.filter(imported_at__lt=day_start(filters["imported_to"], days=1))
+    comments = comments.filter(within_days(filters, "imported_from", "imported_to", "imported_at"))
     if "first_decided" in filters:
         first = FirstDecision.objects.filter(day=filters["first_decided"])
         comments = comments.filter(pk__in=first.values("comment_id"))
@@ -84,13 +86,10 @@ def by_decision(comments: QuerySet[Comment], filters: dict) -> QuerySet[Comment]
             events = events.filter(actor__isnull=who == "automatic")
         else:
             events = events.filter(actor=who)
-    if "decided_from" in filters:
-        events = events.filter(created_at__gte=day_start(filters["decided_from"]))
-    if "decided_to" in filters:
-        events = events.filter(created_at__lt=day_start(filters["decided_to"], days=1))
+    events = events.filter(within_days(filters, "decided_from", "decided_to", "created_at"))
     if "reversal" in filters:
         events = reversals(events)
-    if not DECISION_FILTERS & filters.keys():
+    if not filters.keys() & set(DECISION_FILTERS):
         return comments
     return comments.filter(Exists(events.filter(action__in=rollup.DECISION_ACTIONS)))
 
@@ -127,6 +126,17 @@ def by_staff(comments: QuerySet[Comment], staff: str) -> QuerySet[Comment]:
 def day_start(day, days: int = 0) -> datetime:
     start = datetime.combine(day, time.min) + timezone.timedelta(days=days)
     return timezone.make_aware(start)
+
+
+def within_days(filters: dict, first: str, last: str, field: str) -> Q:
+    """`field` from the start of the day `filters[first]` to the end of the day `filters[last]`,
+    each bound only when the filter is set."""
+    bounds = Q()
+    if first in filters:
+        bounds &= Q(**{f"{field}__gte": day_start(filters[first])})
+    if last in filters:
+        bounds &= Q(**{f"{field}__lt": day_start(filters[last], days=1)})
+    return bounds
 
 
 def in_tab(comments: QuerySet[Comment], tab: str) -> QuerySet[Comment]:

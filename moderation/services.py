@@ -49,8 +49,11 @@ class ModerationConflict(Exception):
         super().__init__(describe_change(comment, last_event))
 
 
-class Rule(NamedTuple):
-    """One decision applied to many comments: what is recorded, and the state it leads to."""
+class BulkDecision(NamedTuple):
+    """One decision applied to many comments: what is recorded, and the state it leads to.
+
+    Not to be confused with a triage rule (`triage.models.Rule`, an event's `rule`).
+    """
 
     action: str  # ModerationEvent.Action
     status: str  # Comment.Status after the decision
@@ -169,8 +172,8 @@ def bulk_approve(
     unchanged_since: datetime | None = None,
 ) -> BulkResult:
     """Approve many comments; `expected` maps id -> version the moderator saw."""
-    rule = Rule(Action.APPROVE, Status.APPROVED, "", note)
-    return bulk_decide(comment_ids, actor, rule, expected, unchanged_since)
+    decision = BulkDecision(Action.APPROVE, Status.APPROVED, "", note)
+    return bulk_decide(comment_ids, actor, decision, expected, unchanged_since)
 
 
 def bulk_hide(
@@ -184,14 +187,14 @@ def bulk_hide(
 ) -> BulkResult:
     """Hide many comments for one reason; skips those changed since the page was drawn."""
     validate_reason(reason, note)
-    rule = Rule(Action.HIDE, Status.HIDDEN, reason, note)
-    return bulk_decide(comment_ids, actor, rule, expected, unchanged_since)
+    decision = BulkDecision(Action.HIDE, Status.HIDDEN, reason, note)
+    return bulk_decide(comment_ids, actor, decision, expected, unchanged_since)
 
 
 def bulk_decide(
     comment_ids: Iterable[int],
     actor: User,
-    rule: Rule,
+    decision: BulkDecision,
     expected: dict[int, int] | None,
     unchanged_since: datetime | None,
 ) -> BulkResult:
@@ -208,13 +211,13 @@ def bulk_decide(
     with transaction.atomic():
         for start in range(0, len(ids), BULK_CHUNK):
             chunk = ids[start : start + BULK_CHUNK]
-            changing = lock_and_sort(chunk, rule, expected, unchanged_since, result)
+            changing = lock_and_sort(chunk, decision, expected, unchanged_since, result)
             if changing:
-                rollup.record_bulk(list(changing), actor.pk, rule.action, rule.reason, now)
-                insert_events(list(changing), actor, rule, now)
+                rollup.record_bulk(list(changing), actor.pk, decision.action, decision.reason, now)
+                insert_events(list(changing), actor, decision, now)
                 Comment.objects.filter(pk__in=list(changing)).update(
-                    status=rule.status,
-                    hidden_reason=rule.reason,
+                    status=decision.status,
+                    hidden_reason=decision.reason,
                     moderated_at=now,
                     version=F("version") + 1,
                 )
@@ -226,13 +229,13 @@ def bulk_decide(
 
 def lock_and_sort(
     chunk: list[int],
-    rule: Rule,
+    decision: BulkDecision,
     expected: dict[int, int] | None,
     unchanged_since: datetime | None,
     result: BulkResult,
 ) -> dict[int, int]:
     """Lock one chunk of rows; count conflicts and no-ops; return {id: article id} to change."""
-    status, reason = rule.status, rule.reason
+    status, reason = decision.status, decision.reason
     rows = (
         Comment.objects.select_for_update()
         .filter(pk__in=chunk)
@@ -273,7 +276,8 @@ def decide_by_rule(
             if not rows:
                 continue
             rollup.record_bulk(list(rows), None, action, reason, now)
-            insert_events(list(rows), None, Rule(action, status, reason, note), now, by_rule=rule)
+            decision = BulkDecision(action, status, reason, note)
+            insert_events(list(rows), None, decision, now, by_rule=rule)
             Comment.objects.filter(pk__in=list(rows)).update(
                 status=status, hidden_reason=reason, moderated_at=now, version=F("version") + 1
             )
@@ -315,7 +319,8 @@ def undo_rule(
     if comment_ids is not None:
         ids = ids.filter(comment_id__in=list(comment_ids))
     note = note or undo_rule_note(rule, since)
-    return bulk_decide(list(ids), actor, Rule(Action.RESTORE, Status.PENDING, "", note), None, None)
+    decision = BulkDecision(Action.RESTORE, Status.PENDING, "", note)
+    return bulk_decide(list(ids), actor, decision, None, None)
 
 
 def undo_rule_note(rule: str, since: datetime) -> str:
@@ -324,7 +329,7 @@ def undo_rule_note(rule: str, since: datetime) -> str:
 
 
 def insert_events(
-    ids: list[int], actor: User | None, rule: Rule, now: datetime, *, by_rule: str = ""
+    ids: list[int], actor: User | None, decision: BulkDecision, now: datetime, *, by_rule: str = ""
 ) -> None:
     """INSERT … SELECT: the database copies each locked comment's old status into its event.
 
@@ -342,7 +347,8 @@ def insert_events(
     when = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         actor_id = actor.pk if actor is not None else None
-        values = [actor_id, by_rule, rule.action, rule.status, rule.reason, rule.note.strip()]
+        values = [actor_id, by_rule, decision.action, decision.status, decision.reason]
+        values.append(decision.note.strip())
         cursor.execute(sql, [*values, when, *ids])
 
 
@@ -502,7 +508,9 @@ def accept_source_statuses(run: ImportRun, *, actor: User) -> BulkResult:
     for key, ids in sorted(run.held_statuses.items()):
         status, _, reason = key.partition(":")
         action = Action.HIDE if status == Status.HIDDEN else Action.APPROVE
-        result = bulk_decide(ids, actor, Rule(action, status, reason, note), None, run.finished_at)
+        result = bulk_decide(
+            ids, actor, BulkDecision(action, status, reason, note), None, run.finished_at
+        )
         total.changed += result.changed
         total.unchanged += result.unchanged
         total.conflicts += result.conflicts

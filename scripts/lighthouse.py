@@ -3,7 +3,8 @@
 Serves production settings with gunicorn from a throwaway SQLite database filled from the
 seed and the shared samples (plus staff replies and a removed comment on the seed article),
 then runs Lighthouse (npm devDependency) on Debian's Chromium. Slow and network-free; not
-part of the test suite. `make lighthouse` runs it; `LIGHTHOUSE_PORT` picks the port.
+part of the test suite. `make lighthouse` runs it (`python -m scripts.lighthouse`);
+`LIGHTHOUSE_PORT` picks the port.
 
 Prints each page's category scores and every audit that did not pass; keeps the JSON reports
 in test-artifacts/lighthouse/.
@@ -18,6 +19,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from bench.local_production import environment
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -60,16 +63,7 @@ def main() -> None:
 def prepare(tmp: Path) -> dict:
     """Settings, database and collected static files in `tmp`; returns the environment."""
     (tmp / "lighthouse_settings.py").write_text(SETTINGS.format(static_root=str(tmp / "static")))
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(tmp), str(REPO)]),
-        "DJANGO_SETTINGS_MODULE": "lighthouse_settings",
-        "DATABASE_URL": f"sqlite:///{tmp / 'lighthouse.sqlite3'}",
-        "SECRET_KEY": "lighthouse-" + os.urandom(24).hex(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-    }
-    env.pop("REDIS_URL", None)
+    env = environment(tmp, "lighthouse_settings", "lighthouse")
     manage(env, "migrate", "--noinput")
     manage(env, "collectstatic", "--noinput")
     manage(env, "import_articles", str(SEED))

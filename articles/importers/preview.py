@@ -19,6 +19,7 @@ from ..sanitize import removed_markup
 from .bulk import comment_ids_by_key
 from .formats import articles_need_comments
 from .records import HIDDEN, ArticleRecord, CommentRecord, ParseContext
+from .report import counts_of
 
 LOOKUP_BATCH = 2000
 PROGRESS_EVERY = 500
@@ -44,20 +45,7 @@ class Preview:
     warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
-        return {
-            "articles_new": self.articles_new,
-            "articles_existing": self.articles_existing,
-            "articles_skipped_without_comments": self.articles_skipped_without_comments,
-            "comments_new": self.comments_new,
-            "comments_existing": self.comments_existing,
-            "new_by_status": dict(self.new_by_status),
-            "held": dict(self.held),
-            "sanitised": dict(self.sanitised.most_common()),
-            "replies": self.replies,
-            "comments_without_article": self.comments_without_article,
-            "duplicates": self.duplicates,
-            "warnings": self.warnings,
-        }
+        return {**counts_of(self), "warnings": self.warnings}
 
 
 class CountingReader:

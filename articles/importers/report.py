@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from operator import itemgetter
 
 from ..models import Comment
@@ -51,26 +51,9 @@ class ImportReport:
         )
 
     def as_counts(self) -> dict:
-        return {
-            "articles_created": self.articles_created,
-            "articles_updated": self.articles_updated,
-            "articles_unchanged": self.articles_unchanged,
-            "articles_skipped_without_comments": self.articles_skipped_without_comments,
-            "comments_created": self.comments_created,
-            "comments_updated": self.comments_updated,
-            "comments_unchanged": self.comments_unchanged,
-            "created_by_status": dict(self.created_by_status),
-            "created_by_kind": dict(self.created_by_kind),
-            "replies": self.replies,
-            "orphans_made_top_level": self.orphans_made_top_level,
-            "comments_without_article": self.comments_without_article,
-            "deepest_thread": self.deepest_thread,
-            "comments_back_to_pending": self.comments_back_to_pending,
-            "comments_flagged_removed_at_source": self.comments_flagged_removed_at_source,
-            "article_fields_kept": self.article_fields_kept,
-            "sanitised": dict(self.sanitised.most_common()),
-            "held": {key: len(ids) for key, ids in self.held_statuses.items()},
-        }
+        """For the ImportRun's JSON column: the counts, and how many of each held status."""
+        held = {key: len(ids) for key, ids in self.held_statuses.items()}
+        return {**counts_of(self), "held": held}
 
     def summary(self) -> str:
         status = ", ".join(f"{n} {s}" for s, n in sorted(self.created_by_status.items()))
@@ -96,6 +79,18 @@ class ImportReport:
             )
         lines.append(f"sanitising removed: {sanitised_summary(self.sanitised)}")
         return "\n  ".join(lines)
+
+
+def counts_of(record) -> dict:
+    """Every count a report or preview keeps (its int and Counter fields), as JSON values."""
+    counts = {}
+    for field_ in fields(record):
+        value = getattr(record, field_.name)
+        if isinstance(value, Counter):
+            counts[field_.name] = dict(value)
+        elif type(value) is int:  # not a bool flag such as dry_run
+            counts[field_.name] = value
+    return counts
 
 
 def sanitised_summary(counts: dict[str, int]) -> str:

@@ -160,6 +160,26 @@ def test_export_document_fields(tmp_path, moderator):
     assert {e["actor"] for e in seed["events"]} == {"dana"}
 
 
+def test_an_automatic_event_names_the_rule_that_decided(tmp_path, moderator):
+    def build():
+        article = make_article(title="Rules at work")
+        banned = make_comment(article, author_name="Troll", status="pending")
+        make_comment(article, author_name="Reader", status="pending")
+        services.decide_by_rule(
+            [banned.pk], rule="banned_words", status="hidden", reason="banned_word"
+        )
+        services.approve(Comment.objects.get(author_name="Reader"), actor=moderator)
+
+    path = tmp_path / "export.json"
+    export_then_empty_the_site(path, build=build, events=True)
+
+    events = json.loads(path.read_text(encoding="utf-8"))["articles"][0]["events"]
+    assert [(e["action"], e["actor"], e["rule"]) for e in events] == [
+        ("hide", None, "banned_words"),
+        ("approve", "dana", ""),
+    ]
+
+
 def test_events_are_exported_but_never_imported(tmp_path, moderator):
     path = tmp_path / "export.json"
     export_then_empty_the_site(path, build=lambda: moderate_a_site(moderator), events=True)

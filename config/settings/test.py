@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import REDIS_URL, STORAGES
+from .base import CACHES, STORAGES
 
 # Trained models go to a throwaway directory, never the checkout's media/.
 TRIAGE_MODEL_DIR = Path(tempfile.mkdtemp(prefix="moderato-test-models-"))
@@ -19,22 +19,10 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The cache base.py picks (Redis with REDIS_URL, else local memory), under the tests' own key
+# prefix: conftest.clear_test_cache deletes only keys under it.
 TEST_CACHE_KEY_PREFIX = os.environ.get("TEST_CACHE_KEY_PREFIX", "moderato-test")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": TEST_CACHE_KEY_PREFIX,
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 50_000},  # room for a big article's comment fragments
-        }
-    }
+CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": TEST_CACHE_KEY_PREFIX}}
 
 # Worker tests run `manage.py jobs_worker` in a subprocess against the test database,
 # so on SQLite it must be a file, not memory; one per test run, so two runs never share it.

@@ -1,12 +1,15 @@
 """Every staff page in headless Chromium, at phone and desktop widths: axe finds nothing."""
 
 import pytest
+from django.utils import timezone
 
 from articles.importers.service import import_file
 from articles.models import Comment
 from articles.tests.factory import make_article, make_comment, make_user
 from conftest import SAMPLES, SEED, axe_violations, log_in
+from jobs.models import Job
 from moderation import services
+from moderation.triage.tasks import RUN_KIND
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
@@ -30,6 +33,21 @@ def arrange_desk():
     return staffer, article, first
 
 
+def finished_job(staffer) -> Job:
+    """A run of the rules over the queue, done: its page shows the result."""
+    return Job.objects.create(
+        kind=RUN_KIND,
+        title="Run the rules over the pending queue",
+        status=Job.Status.DONE,
+        total=40,
+        done=40,
+        committed_done=40,
+        result={"summary": "Ran the rules over 40 comments: 3 held with a marker."},
+        created_by=staffer,
+        finished_at=timezone.now(),
+    )
+
+
 def preview_url(page) -> str:
     """Upload a file through the page, as an editor would; answers the preview's address."""
     page.goto("/moderation/import/")
@@ -49,12 +67,15 @@ def test_staff_pages_have_no_axe_violations(desk_roles, axe_page):
         "imports": "/moderation/imports/",
         "upload": "/moderation/import/",
         "preview": preview_url(axe_page),
+        "rules": "/moderation/rules/",
+        "email settings": "/moderation/settings/email/",
+        "job": f"/moderation/jobs/{finished_job(staffer).pk}/",
     }
     found = {}
     for width_name, (width, height) in WIDTHS.items():
         axe_page.set_viewport_size({"width": width, "height": height})
         for page_name, url in pages.items():
-            axe_page.goto(url)
+            assert axe_page.goto(url).ok, page_name  # the page itself, not an error page
             if violations := axe_violations(axe_page):
                 found[f"{page_name} at {width_name}"] = violations
     assert not found, "\n".join(f"{where}: {violations}" for where, violations in found.items())

@@ -4,7 +4,9 @@ from datetime import timedelta
 
 import pytest
 
-from moderation import dashboard
+from articles.tests.factory import make_comment
+from moderation import dashboard, rollup, services
+from moderation.models import DailyWaits
 from moderation.selectors import matching
 
 from .dashboard_history import NOW, D, build_history
@@ -25,6 +27,19 @@ def test_pending_queue_now(history):
     assert (queue.size, queue.older_than_hour, queue.older_than_day) == (4, 3, 1)
     assert queue.oldest == history["c10"].created_at
     assert dashboard.pending_figures(NOW)[0] == queue  # the page's per-article pass agrees
+
+
+def test_an_undated_pending_comment_is_in_the_queue_but_older_than_nothing(history):
+    make_comment(history["c9"].article, created_at=None)
+
+    queue = dashboard.queue_now(NOW)
+
+    assert (queue.size, queue.older_than_hour, queue.older_than_day) == (5, 3, 1)
+    assert queue.oldest == history["c10"].created_at
+
+
+def test_an_empty_queue():
+    assert dashboard.pending_figures(NOW) == (dashboard.QueueNow(0, None, 0, 0), [])
 
 
 def test_decisions_per_day_by_action_reason_and_who(history):
@@ -123,3 +138,47 @@ def test_percentile_interpolates_like_postgresql():
     assert dashboard.percentile([10, 20, 30, 40], 0.5) == 25
     assert dashboard.percentile([10, 20, 30, 40], 0.9) == pytest.approx(37)
     assert dashboard.percentile([], 0.5) is None
+
+
+def test_closed_days_waits_are_kept_and_read_back_unchanged(history, django_assert_num_queries):
+    first = dashboard.wait_figures(WEEK)
+    kept = dict(DailyWaits.objects.values_list("day", "decided"))
+
+    with django_assert_num_queries(1):  # the kept days; no other day is left to compute
+        again = dashboard.wait_figures(WEEK)
+
+    assert again == first
+    assert kept == {day.day: day.decided for day in first}  # every day, those with none too
+    assert kept[D.replace(day=9)] == 2
+
+
+def test_today_and_yesterday_are_computed_every_time(moderator):
+    comment = make_comment()
+    services.approve(comment, actor=moderator)
+    week = dashboard.period_ending_today(7)
+
+    today = dashboard.wait_figures(week)[-1]
+
+    assert today.decided == 1
+    stored = set(DailyWaits.objects.values_list("day", flat=True))
+    assert stored == set(week.dates[:-2])
+    services.approve(make_comment(), actor=moderator)
+    assert dashboard.wait_figures(week)[-1].decided == 2
+
+
+def test_a_first_decision_dated_in_a_closed_day_replaces_its_kept_waits(history):
+    dashboard.wait_figures(WEEK)
+    late = make_comment(created_at=NOW - timedelta(days=2, hours=5))
+
+    rollup.add_first_decisions({late.pk: late.created_at}, NOW - timedelta(days=2))
+
+    waits = {day.day.day: day for day in dashboard.wait_figures(WEEK)}
+    assert (waits[8].decided, waits[8].median_seconds) == (3, 7200)
+
+
+def test_a_rebuild_drops_the_kept_waits(history):
+    dashboard.wait_figures(WEEK)
+
+    rollup.rebuild()
+
+    assert not DailyWaits.objects.exists()

@@ -38,6 +38,10 @@ def test_tabs_show_counts_and_keep_filters(moderator_client):
     assert [c.status for c in response.context["page"]] == ["hidden"]
 
 
+def day(*parts):
+    return timezone.make_aware(timezone.datetime(*parts))
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -50,12 +54,20 @@ def test_tabs_show_counts_and_keep_filters(moderator_client):
         ("staff=unanswered", {"ada", "bob", "old"}),
         ("date_to=2020-01-02", {"old"}),
         ("date_from=2020-01-02", {"ada", "bob", "walrus", "ours"}),
+        # Whole days, the last one included: Ada came in on 2 January 2020, Bob on the 3rd.
+        ("imported_from=2020-01-02&imported_to=2020-01-02", {"ada"}),
+        ("imported_from=2020-01-03", {"bob"}),
+        ("imported_to=2020-01-03", {"ada", "bob"}),
     ],
 )
 def test_filters(moderator_client, moderator, query, expected):
     names = {}
-    names["ada"] = make_comment(author_name="Ada Lovelace", source_status="spam")
-    names["bob"] = make_comment(author_name="Bob", author_email="b@example.com")
+    names["ada"] = make_comment(
+        author_name="Ada Lovelace", source_status="spam", imported_at=day(2020, 1, 2, 23, 59)
+    )
+    names["bob"] = make_comment(
+        author_name="Bob", author_email="b@example.com", imported_at=day(2020, 1, 3)
+    )
     names["walrus"] = make_comment(body="<p>The Walrus said</p>", status="approved")
     names["old"] = make_comment(created_at=timezone.make_aware(timezone.datetime(2020, 1, 1)))
     names["ours"] = services.reply(names["walrus"], actor=moderator, body="Thanks")

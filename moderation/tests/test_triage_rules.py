@@ -70,7 +70,7 @@ def test_links_over_the_limit_and_denied_domains():
 
 
 def test_new_commenter_is_held_until_approved_enough():
-    rules(new_commenter_min_approved=2)
+    rules(new_commenter_enabled=True, new_commenter_min_approved=2)
     article = make_article()
     make_comment(article, author_name="Bo", status=Status.APPROVED)
     new = make_comment(article, author_name="Bo")
@@ -187,8 +187,33 @@ def test_decided_comments_get_markers_only():
     assert not ModerationEvent.objects.exists()
 
 
+def test_a_new_site_holds_no_one_for_being_new():
+    """Off until a Moderator turns it on: on a fresh site every author is new."""
+    article = make_article()
+    first = make_comment(article, author_name="First Reader")
+    judge([first.pk])
+    assert "new_commenter" not in markers(first)
+    assert not TriageRules.current().new_commenter_enabled
+
+
+def test_upgrading_turns_the_rule_off_only_where_nobody_chose_it(moderator):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    untouched = rules(new_commenter_enabled=True)  # as an older version made it
+    chosen = TriageRules.objects.create(pk=2, new_commenter_enabled=True, updated_by=moderator)
+    migration = import_module("moderation.migrations.0008_new_commenter_off_by_default")
+
+    migration.follow_the_new_default(apps, None)
+
+    untouched.refresh_from_db()
+    chosen.refresh_from_db()
+    assert (untouched.new_commenter_enabled, chosen.new_commenter_enabled) == (False, True)
+
+
 def test_test_box_shows_which_rules_fire_without_saving_anything():
-    unsaved = TriageRules(suspect_words="rubbish", max_links=0)
+    unsaved = TriageRules(suspect_words="rubbish", max_links=0, new_commenter_enabled=True)
     verdict = try_text(unsaved, "Rubbish, see https://x.test", author_name="Newbie")
     assert {m["rule"] for m in verdict.markers} >= {"suspect_words", "links", "new_commenter"}
     assert verdict.offensive is not None

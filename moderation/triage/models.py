@@ -41,7 +41,13 @@ class TriageRules(models.Model):
     denied_domains = models.TextField(
         blank=True, help_text="One domain a line; any link there holds the comment."
     )
-    new_commenter_enabled = models.BooleanField("hold new commenters", default=True)
+    # Off until a Moderator turns it on: on a new site every author is new, so it would hold
+    # (and mark) every comment until the regulars have approved comments here.
+    new_commenter_enabled = models.BooleanField(
+        "hold new commenters",
+        default=False,
+        help_text="Turn on once this site has approved comments from its regular readers.",
+    )
     new_commenter_min_approved = models.PositiveSmallIntegerField(
         default=1, help_text="Authors with fewer approved comments than this are held."
     )

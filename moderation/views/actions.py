@@ -88,78 +88,55 @@ def who(comment: Comment) -> str:
     return comment.author_name or "Anonymous"
 
 
+def decide_on(request, pk, change, done: str, form=None):
+    """Run one service on the comment for this user (with the version their page showed and
+    the form's fields) and answer with how it went; `done` says what happened to "{who}"."""
+    comment = get_object_or_404(Comment, pk=pk)
+    if form is not None and not form.is_valid():
+        return answer(request, comment, Outcome("danger", error_text(form), 400))
+    version = seen_version(request)
+    fields = form.cleaned_data if form is not None else {}
+    outcome = attempt(
+        lambda: change(comment, actor=request.user, expected_version=version, **fields),
+        done.format(who=who(comment)),
+    )
+    return answer(request, comment, outcome)
+
+
 @require_POST
 @moderator_required
 def approve(request, pk):
-    comment = get_object_or_404(Comment, pk=pk)
-    version = seen_version(request)
-    outcome = attempt(
-        lambda: services.approve(comment, actor=request.user, expected_version=version),
-        f"Approved the comment by {who(comment)}.",
-    )
-    return answer(request, comment, outcome)
+    return decide_on(request, pk, services.approve, "Approved the comment by {who}.")
 
 
 @require_POST
 @moderator_required
 def hide(request, pk):
-    comment = get_object_or_404(Comment, pk=pk)
     form = HideForm(request.POST)
-    if not form.is_valid():
-        return answer(request, comment, Outcome("danger", error_text(form), 400))
-    version = seen_version(request)
-    outcome = attempt(
-        lambda: services.hide(
-            comment, actor=request.user, expected_version=version, **form.cleaned_data
-        ),
-        f"Hid the comment by {who(comment)}.",
-    )
-    return answer(request, comment, outcome)
+    return decide_on(request, pk, services.hide, "Hid the comment by {who}.", form)
 
 
 @require_POST
 @moderator_required
 def hide_removed(request, pk):
     """One key on the desk: hide a comment the source deleted after it was approved."""
-    comment = get_object_or_404(Comment, pk=pk)
-    version = seen_version(request)
-    outcome = attempt(
-        lambda: services.hide_removed_at_source(
-            comment, actor=request.user, expected_version=version
-        ),
-        f"Hid the comment by {who(comment)}: removed at source.",
-    )
-    return answer(request, comment, outcome)
+    done = "Hid the comment by {who}: removed at source."
+    return decide_on(request, pk, services.hide_removed_at_source, done)
 
 
 @require_POST
 @moderator_required
 def restore(request, pk):
     """Reverse a decision: the comment goes back to pending, with a new event."""
-    comment = get_object_or_404(Comment, pk=pk)
-    version = seen_version(request)
-    outcome = attempt(
-        lambda: services.restore(comment, actor=request.user, expected_version=version),
-        f"Returned the comment by {who(comment)} to pending.",
-    )
-    return answer(request, comment, outcome)
+    done = "Returned the comment by {who} to pending."
+    return decide_on(request, pk, services.restore, done)
 
 
 @require_POST
 @replier_required
 def reply(request, pk):
-    comment = get_object_or_404(Comment, pk=pk)
     form = ReplyForm(request.POST)
-    if not form.is_valid():
-        return answer(request, comment, Outcome("danger", error_text(form), 400))
-    version = seen_version(request)
-    outcome = attempt(
-        lambda: services.reply(
-            comment, actor=request.user, body=form.cleaned_data["body"], expected_version=version
-        ),
-        f"Published your reply to {who(comment)}.",
-    )
-    return answer(request, comment, outcome)
+    return decide_on(request, pk, services.reply, "Published your reply to {who}.", form)
 
 
 @require_POST

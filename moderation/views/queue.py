@@ -54,7 +54,7 @@ def queue(request):
 def dashboard_filters(form: QueueFilterForm, filters: dict) -> list[dict]:
     """The filters a dashboard link set: kept as hidden fields, shown as plain words."""
     shown = []
-    for name in QueueFilterForm.DASHBOARD_FILTERS:
+    for name in selectors.DASHBOARD_FILTERS:
         if name not in filters:
             continue
         value = filters[name]

@@ -1,0 +1,38 @@
+"""Threads as readers see them, at depths no reader thread should break."""
+
+import pytest
+
+from articles.models import Comment
+from articles.tests.factory import make_article, make_comment
+from articles.threads import MAX_VISIBLE_DEPTH
+
+pytestmark = pytest.mark.django_db
+
+# Far deeper than Python's recursion limit (1,000): a long back-and-forth between two readers.
+DEEP = 1_500
+
+
+def test_a_thread_deeper_than_the_recursion_limit_shows_whole(client):
+    article = make_article()
+    parent = None
+    for n in range(DEEP):
+        # Every tenth comment hidden: each stays as a placeholder, since replies follow it.
+        hidden = n % 10 == 9
+        parent = make_comment(
+            article,
+            parent=parent,
+            author_name=f"Person{n}",
+            body=f"<p>Level {n}</p>",
+            status=Comment.Status.HIDDEN if hidden else Comment.Status.APPROVED,
+            hidden_reason=Comment.HiddenReason.SPAM if hidden else "",
+        )
+
+    response = client.get(article.get_absolute_url())
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    shown = DEEP - DEEP // 10
+    assert f'<h2 id="comments-heading" class="comments-heading">{shown} comments</h2>' in html
+    assert html.index("Level 0<") < html.index(f"Level {MAX_VISIBLE_DEPTH + 1}<")
+    assert html.index(f"Level {DEEP - 3}<") < html.index(f"Level {DEEP - 2}<")
+    assert f"Level {DEEP - 11}<" not in html  # hidden: a placeholder without its text
