@@ -156,8 +156,8 @@ else:
 # when a deploy changes how pages look.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400)
 # 2: share tags, named comments; 3: staff never by login name; 4: pages of threads, comment
-# fragments.
-PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "4")
+# fragments; 5: fragments written in Python (less whitespace).
+PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "5")
 # Top-level threads (each with all its replies) per page of an article's comments: about
 # 70 comments, 50 KB of HTML (12 KB gzipped) at a typical reply rate; see docs/public-pages.md.
 PUBLIC_THREADS_PER_PAGE = env_int("PUBLIC_THREADS_PER_PAGE", 50)
