@@ -5,29 +5,41 @@ made from what it shows: its id and version, the fields drawn, where it sits, an
 its replies. A decision on one comment therefore changes the key of that comment and of its
 ancestors only; every other thread's fragment is reused as it is. Keys describe content, so
 nothing is ever deleted, and app processes sharing the cache (Redis) share the fragments.
+
+The fragment's markup is written here in Python rather than in a template: a page draws up to
+a few hundred comments, and the template engine cost about 1 ms per comment (most of an
+uncached page's time; see docs/public-pages.md, "Measuring"). Everything a reader wrote is
+escaped (`html.escape`, as Django's `escape`) or sanitised (`sanitize_stored_html`).
 """
 
 from __future__ import annotations
 
 import hashlib
+from html import escape
 
 from django.conf import settings
 from django.core.cache import cache
-from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from .sanitize import sanitize_stored_html
 from .threads import PublicComment, members
+from .times import time_element
 
-TEMPLATE = "articles/_comment.html"
+REMOVED_NOTE = '<p class="removed-note">This comment was removed by a moderator.</p>'
+# Visually hidden commas keep the name, the Staff badge and the time apart for screen readers.
+COMMA = '<span class="visually-hidden">,</span>'
+STAFF_BADGE = f'{COMMA}\n<span class="badge staff-badge">Staff</span>{COMMA}'
 
 
 def threads_html(roots: list[PublicComment], article) -> SafeString:
     """The HTML of these threads: cached fragments where they exist, rendered otherwise.
 
     At most two cache reads (the threads, then the replies inside threads that missed) and
-    one write of whatever had to be rendered. The template sees `node` and `article`; what
-    it reads from the article (its language) is part of every key.
+    one write of whatever had to be rendered. What a fragment shows of the article (its
+    language) is part of every key.
     """
+    if not settings.PUBLIC_PAGE_CACHE_SECONDS:  # nothing is kept: no keys, no cache reads
+        return mark_safe("".join(draw(root, article.language) for root in roots))  # noqa: S308
     for root in roots:
         assign_keys(root, article.language)
     found = cache.get_many([root.fragment_key for root in roots])
@@ -37,7 +49,7 @@ def threads_html(roots: list[PublicComment], article) -> SafeString:
         found.update(cache.get_many(inner) if inner else {})
         rendered: dict[str, str] = {}
         for root in missed:
-            render_subtree(root, article, found, rendered)
+            render_subtree(root, article.language, found, rendered)
         cache.set_many(rendered, settings.PUBLIC_PAGE_CACHE_SECONDS)
     return mark_safe("".join(found[root.fragment_key] for root in roots))  # noqa: S308
 
@@ -66,13 +78,64 @@ def assign_keys(node: PublicComment, language: str) -> str:
     return node.fragment_key
 
 
-def render_subtree(node: PublicComment, article, found: dict, rendered: dict) -> str:
+def render_subtree(node: PublicComment, language: str, found: dict, rendered: dict) -> str:
     """This comment's fragment, rendering only the replies not found in the cache."""
     html = found.get(node.fragment_key)
     if html is None:
-        node.replies_html = mark_safe(  # noqa: S308 - fragments rendered by the template
-            "".join(render_subtree(reply, article, found, rendered) for reply in node.replies)
-        )
-        html = get_template(TEMPLATE).render({"node": node, "article": article})
+        replies = [render_subtree(reply, language, found, rendered) for reply in node.replies]
+        html = comment_fragment(node, language, "".join(replies))
         found[node.fragment_key] = rendered[node.fragment_key] = html
     return html
+
+
+def draw(node: PublicComment, language: str) -> str:
+    """This comment's fragment and its replies', all rendered (the cache is off)."""
+    replies = "".join(draw(reply, language) for reply in node.replies)
+    return comment_fragment(node, language, replies)
+
+
+def comment_fragment(node: PublicComment, language: str, replies_html: str) -> str:
+    """One comment as readers see it, its replies' fragments inside.
+
+    Each comment is an `<article>` named by its header ("Dana Scully, Staff, 4 Mar 2026,
+    17:05 UTC") with the author as an `<h3>`, so screen readers can move comment by comment.
+    """
+    classes = "comment"
+    if node.is_staff_reply:
+        classes += " comment-staff"
+    if node.is_removed:
+        classes += " comment-removed"
+    parts = [f'<li class="{classes}" id="comment-{node.pk}">\n']
+    if node.is_removed:
+        parts.append(REMOVED_NOTE)
+    else:
+        parts.append(comment_card(node, language))
+    if node.replies:
+        parts.append(f'\n<ol class="comment-replies list-unstyled">\n{replies_html}</ol>')
+    parts.append("\n</li>\n")
+    return "".join(parts)
+
+
+def comment_card(node: PublicComment, language: str) -> str:
+    meta = f"comment-{node.pk}-meta"
+    if node.is_staff_reply:
+        name = escape(node.staff_name or node.author_name) + "</h3>" + STAFF_BADGE
+    else:
+        comma = COMMA if node.created_at else ""
+        name = escape(node.author_name or "Anonymous") + "</h3>" + comma
+    reply_to = (
+        f'<p class="in-reply-to">In reply to <a href="#comment-{node.parent_id}">'
+        f"{escape(node.in_reply_to)}</a></p>\n"
+        if node.in_reply_to
+        else ""
+    )
+    lang = f' lang="{escape(language)}"' if language else ""
+    return (
+        f'<article class="comment-card" aria-labelledby="{meta}">\n'
+        f'<header class="comment-meta" id="{meta}">\n'
+        f'<h3 class="comment-author">{name}\n'
+        f"{time_element(node.created_at, 'zone', 'comment-time')}\n</header>\n"
+        f"{reply_to}"
+        f'<div class="comment-body"{lang}>{sanitize_stored_html(node.body)}</div>\n'
+        "</article>"
+    )

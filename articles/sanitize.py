@@ -89,6 +89,28 @@ def sanitize_article_html(markup: str) -> str:
     return sanitize_html(markup, tags=ARTICLE_TAGS)
 
 
+# Text nh3 writes back exactly as it reads it: no markup characters but the three entities
+# it writes itself, and none of the characters it rewrites (no-break spaces become &nbsp;,
+# carriage returns newlines; controls, surrogates and noncharacters are refused or replaced).
+REWRITTEN = r"<>&\x00-\x08\x0b-\x1f\x7f-\xa0\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+PLAIN_TEXT = rf"(?:[^{REWRITTEN}]|&(?:amp|lt|gt);)*"
+PLAIN_PARAGRAPH = rf"<p>{PLAIN_TEXT}(?:<br>{PLAIN_TEXT})*</p>"
+# Paragraphs of plain text, as `text_to_html`, `autoparagraph` and nh3 itself write them.
+PLAIN_PARAGRAPHS = re.compile(rf"{PLAIN_PARAGRAPH}(?:\n{PLAIN_PARAGRAPH})*")
+
+
+def sanitize_stored_html(markup: str, *, tags: set[str] = COMMENT_TAGS) -> str:
+    """`sanitize_html` for markup on its way to a page, which was sanitised when stored.
+
+    Pages sanitise again because an old row may predate today's rules. Most comments are
+    plain paragraphs, which nh3 returns unchanged (the same string, byte for byte), so those
+    skip it: a page of a few hundred comments spent a fifth of its time re-cleaning them.
+    """
+    if "p" in tags and "br" in tags and PLAIN_PARAGRAPHS.fullmatch(markup):
+        return markup
+    return sanitize_html(markup, tags=tags)
+
+
 # What sanitising takes away, named for people: found with a light scan of the
 # source's tags (nh3 does the real cleaning and reports nothing).
 START_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:-]*)([^<>]*)>")

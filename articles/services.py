@@ -29,12 +29,22 @@ LANGUAGE_TAG = re.compile(r"^[a-z]{2,3}(?:-[a-z0-9]{1,8})*$")
 
 def unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     """A readable slug from the title, suffixed -2, -3… when taken."""
-    base = (readable_slug(title) or "article")[: SLUG_MAX - 8].strip("-") or "article"
+    base = slug_base(title)
     taken = set(
         Article.objects.filter(slug__startswith=base)
         .exclude(pk=exclude_pk)
         .values_list("slug", flat=True)
     )
+    return free_slug(base, taken)
+
+
+def slug_base(title: str) -> str:
+    """What `unique_slug` suffixes: the title's readable slug, short enough for "-N"."""
+    return (readable_slug(title) or "article")[: SLUG_MAX - 8].strip("-") or "article"
+
+
+def free_slug(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`… the first one not in `taken` (slugs starting with base)."""
     if base not in taken:
         return base
     n = 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 
 from django.db.models import Case, F, TextField, Value, When
 
@@ -33,7 +34,6 @@ class PublicComment:
     replies: list[PublicComment] = field(default_factory=list)
     # Filled by `articles.fragments` when the thread is drawn.
     fragment_key: str = ""
-    replies_html: str = ""
 
 
 # Ids per detail query: far below SQLite's limit of 32,766 parameters.
@@ -49,15 +49,61 @@ def public_staff_name(first: str | None, last: str | None, login: str | None, si
     return signed if signed and signed != login else STAFF_DISPLAY_NAME
 
 
-def public_threads(article) -> tuple[list[PublicComment], int]:
-    """Top-level comments with nested replies, and how many comments readers see.
+class ThreadShape:
+    """Which of an article's comments readers see, by id only, in reading order.
 
-    Approved reader comments are shown. A hidden comment appears only as a
-    placeholder, and only when it has visible replies. Pending comments and
-    anything under them do not exist publicly. Only the shape is loaded here (ids,
-    parents, status, in reading order); `load_details` fills in the comments of the
-    page being drawn, so a page of a 5,000-comment article reads 70 bodies, not 5,000.
+    Approved reader comments are shown. A hidden comment appears only as a placeholder, and
+    only when it has visible replies. Pending comments and anything under them do not exist
+    publicly. Only ids, parents and statuses are loaded (one query); `threads` builds the
+    comments of one page, so a page of a 5,000-comment article handles 70 comments, not 5,000.
     """
+
+    def __init__(self, rows: list[tuple[int, int | None, str]]):
+        # A reply whose parent is not here (pending) is left out with everything under it.
+        self.tree = Tree(rows, key=itemgetter(0), parent_key=itemgetter(1), orphans_are_roots=False)
+        reached = [row for row, _ in self.tree.walk()]
+        approved = Comment.Status.APPROVED
+        self.count = sum(1 for row in reached if row[2] == approved)
+        # Shown: approved, or hidden with something shown under it. Children come after
+        # their parent in `reached`, so one pass backwards sees every reply first.
+        shown: set[int] = set()
+        for pk, parent, status in reversed(reached):
+            if status == approved or pk in shown:
+                shown.add(pk)
+                if parent is not None:
+                    shown.add(parent)
+        self.shown = shown
+        self.roots: list[int] = [row[0] for row in self.tree.roots if row[0] in shown]
+        self.rows = {row[0]: row for row in reached}
+
+    def threads(self, roots: list[int]) -> list[PublicComment]:
+        """These top-level comments with their shown replies, depths set (no details yet)."""
+        nodes: dict[int, PublicComment] = {}
+        hidden = Comment.Status.HIDDEN
+        for (pk, parent, status), _ in self.tree.walk([self.rows[pk] for pk in roots]):
+            if pk not in self.shown:
+                continue  # a removed comment with nothing shown under it, and its subtree
+            node = PublicComment(pk=pk, parent_id=parent, is_removed=status == hidden)
+            nodes[pk] = node
+            if parent is not None and parent in nodes:
+                nodes[parent].replies.append(node)
+        threads = [nodes[pk] for pk in roots]
+        for root in threads:
+            place(root, 0)
+        return threads
+
+    def page_of(self, comment_pk: int, per_page: int) -> int | None:
+        """The page (1-based) whose threads include this comment; None if readers cannot see it."""
+        if comment_pk not in self.shown:
+            return None
+        root = comment_pk
+        while (parent := self.rows[root][1]) is not None:
+            root = parent
+        return self.roots.index(root) // per_page + 1
+
+
+def thread_shape(article) -> ThreadShape:
+    """The shape of the article's public threads: one query for ids, parents and statuses."""
     rows = (
         Comment.objects.filter(
             article=article,
@@ -67,20 +113,7 @@ def public_threads(article) -> tuple[list[PublicComment], int]:
         .order_by(F("created_at").asc(nulls_first=True), "id")
         .values_list("pk", "parent_id", "status")
     )
-    # A reply whose parent is pending (not public) waits with it, and so do its replies.
-    public = Tree(
-        (
-            PublicComment(pk=pk, parent_id=parent_id, is_removed=status == Comment.Status.HIDDEN)
-            for pk, parent_id, status in rows
-        ),
-        orphans_are_roots=False,
-    )
-    threads, count = [], 0
-    for root in public.roots:
-        if shown := place(root, 0, public):
-            threads.append(root)
-            count += shown
-    return threads, count
+    return ThreadShape(list(rows))
 
 
 def load_details(threads: list[PublicComment]) -> None:
@@ -130,53 +163,34 @@ def detail_rows(pks: list[int]):
     )
 
 
-def place(node: PublicComment, depth: int, tree: Tree[PublicComment]) -> int:
-    """Set the replies drawn under the comment and their depths (flattening past the deepest
-    indent). Returns how many approved comments it shows: with none, it is not drawn at all
-    (a removed comment is a placeholder only when something visible is under it)."""
+def place(node: PublicComment, depth: int) -> None:
+    """Set depths, flattening past the deepest indent (so no thread is drawn deeper)."""
     node.depth = depth
-    shown = 0 if node.is_removed else 1
     if depth < MAX_VISIBLE_DEPTH - 1:
-        node.replies = []
-        for reply in tree.replies(node):
-            if below := place(reply, depth + 1, tree):
-                node.replies.append(reply)
-                shown += below
-        return shown
-    node.replies = flattened(node, tree)
-    for item in node.replies:
+        for reply in node.replies:
+            place(reply, depth + 1)
+        return
+    # The last indented level: every descendant sits here in reading order,
+    # each saying whom it answers when that is not this comment.
+    descendants = list(walk(node))
+    for item in descendants:
         item.depth = depth + 1
-    return shown + sum(not item.is_removed for item in node.replies)
+        item.replies = []
+    node.replies = descendants
 
 
-def flattened(node: PublicComment, tree: Tree[PublicComment]) -> list[PublicComment]:
-    """Everything drawn under a comment of the last indented level, in reading order, each
-    saying whom it answers when that is not this comment."""
-    below = list(tree.descendants(node))
-    kept: set[int | None] = set()
-    for item in reversed(below):  # replies before the comment they answer
-        if not item.is_removed or item.pk in kept:
-            kept.add(item.pk)
-            kept.add(item.parent_id)
-    drawn = {node.pk: node}
-    for item in below:
-        if item.pk in kept:
-            drawn[item.pk] = item
-            if item.parent_id != node.pk:
-                item.answers = drawn[item.parent_id]
-    return [item for item in below if item.pk in kept]
+def walk(anchor: PublicComment):
+    stack = [(anchor, reply) for reply in reversed(anchor.replies)]
+    while stack:
+        parent, node = stack.pop()
+        if parent is not anchor:
+            node.answers = parent
+        yield node
+        stack.extend((node, reply) for reply in reversed(node.replies))
 
 
 def members(root: PublicComment):
-    """The comment and everything shown under it (as drawn: at most MAX_VISIBLE_DEPTH deep)."""
+    """The comment and everything shown under it."""
     yield root
     for reply in root.replies:
         yield from members(reply)
-
-
-def page_showing(threads: list[PublicComment], comment_pk: int, per_page: int) -> int | None:
-    """The page (1-based) whose threads include this comment; None when readers cannot see it."""
-    for index, root in enumerate(threads):
-        if any(node.pk == comment_pk for node in members(root)):
-            return index // per_page + 1
-    return None

@@ -18,7 +18,7 @@ from .compression import compressed_and_conditional
 from .fragments import threads_html
 from .models import Article
 from .previews import describe, share_image
-from .threads import load_details, page_showing, public_threads
+from .threads import load_details, thread_shape
 
 ARTICLES_PER_PAGE = 20
 FAVICON = "img/favicon.ico"
@@ -100,8 +100,7 @@ def detail(request, slug):
 def comment_permalink(request, slug, pk):
     """A lasting link to one comment: redirects to the page of threads that shows it."""
     article = get_object_or_404(Article.objects.only("pk", "slug"), slug=slug)
-    threads, _ = public_threads(article)
-    page = page_showing(threads, pk, settings.PUBLIC_THREADS_PER_PAGE)
+    page = thread_shape(article).page_of(pk, settings.PUBLIC_THREADS_PER_PAGE)
     if page is None:
         raise Http404("No such comment on this page.")
     return redirect(f"{page_url(article, page)}#comment-{pk}")
@@ -113,18 +112,19 @@ def page_url(article: Article, page: int) -> str:
 
 
 def detail_context(request, article: Article, page_number: int) -> dict:
-    threads, shown = public_threads(article)
+    shape = thread_shape(article)
     try:
-        page = Paginator(threads, settings.PUBLIC_THREADS_PER_PAGE).page(page_number)
+        page = Paginator(shape.roots, settings.PUBLIC_THREADS_PER_PAGE).page(page_number)
     except EmptyPage:
         raise Http404("No such page of comments.") from None
-    load_details(page.object_list)
+    threads = shape.threads(page.object_list)
+    load_details(threads)
     return {
         "article": article,
-        "threads": page.object_list,
-        "comments_html": threads_html(page.object_list, article),
+        "threads": threads,
+        "comments_html": threads_html(threads, article),
         "comment_pages": page_links(article, page),
-        "comment_count": shown,
+        "comment_count": shape.count,
         "description": describe(article),
         "share_image": share_image(request),
         "canonical_url": request.build_absolute_uri(page_url(article, page_number)),

@@ -1,10 +1,13 @@
 """Security headers Django 5.2 does not set itself, a request-body size limit, and the
 fast path for cached article pages."""
 
+import re
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
+from django.urls.converters import SlugConverter
 from django.utils.html import escape
 
 from articles.caching import article_stamp, cached_page, may_be_signed_in, requested_page
@@ -81,8 +84,10 @@ class CachedArticlePageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # Only paths under the article pages' prefix are worth resolving.
-        self.prefix = reverse(ARTICLE_PAGE, kwargs={"slug": "slug"}).removesuffix("slug/")
+        # The article page's own URL (`articles/<slug:slug>/`), matched with one regex rather
+        # than the whole resolver, which cost a tenth of a cached page's time.
+        prefix = reverse(ARTICLE_PAGE, kwargs={"slug": "slug"}).removesuffix("slug/")
+        self.article_path = re.compile(rf"{re.escape(prefix)}({SlugConverter.regex})/")
 
     def __call__(self, request):
         return self.cached_response(request) or self.get_response(request)
@@ -90,16 +95,11 @@ class CachedArticlePageMiddleware:
     def cached_response(self, request):
         if request.method not in ("GET", "HEAD") or may_be_signed_in(request):
             return None
-        if not request.path_info.startswith(self.prefix):
+        match = self.article_path.fullmatch(request.path_info)
+        page = match and requested_page(request)
+        if not page:
             return None
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return None
-        page = requested_page(request)
-        if match.view_name != ARTICLE_PAGE or page is None:
-            return None
-        article = article_stamp(match.kwargs["slug"])
+        article = article_stamp(match[1])
         if article is None:
             return None
         request.article_stamp = article  # the view need not look it up again

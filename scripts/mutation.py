@@ -3,6 +3,7 @@
     .venv/bin/python scripts/mutation.py                      # the modules listed in MODULES
     .venv/bin/python scripts/mutation.py moderation/services.py
     .venv/bin/python scripts/mutation.py path/to/module.py=path/to/test_a.py,path/to/test_b.py
+    .venv/bin/python scripts/mutation.py moderation/services.py --lines 250-330 --only-callers
 
 Each mutant is one AST change (a comparison flipped, a statement dropped, a keyword argument
 removed, an element left out of a literal, a constant altered, ...). The mutated module is served
@@ -10,6 +11,10 @@ from memory by an import hook in a forked child, so the source files are never t
 interrupted run leaves nothing behind; the child runs only the module's own tests with `-x` on
 SQLite. A mutant is killed when those tests fail (or hang past the timeout). The score is
 killed / mutants; the survivors are printed with the line they change.
+
+`--only-callers` runs, for a mutant inside a module-level function, only the tests that called
+that function in the unmutated run (a change there cannot alter a test that never calls it);
+mutants outside functions (constants, classes, which act at import) still get every test.
 
 Not part of CI: it takes minutes. Not a unit under test either (it is a developer tool).
 """
@@ -23,11 +28,13 @@ import copy
 import difflib
 import importlib.abc
 import importlib.util
+import json
 import os
 import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +52,8 @@ MODULES = {
         "moderation/tests/test_admin.py",
         "moderation/tests/test_desk_actions.py",
         "moderation/tests/test_services.py",
+        "moderation/tests/test_rule_decisions.py",
+        "moderation/tests/test_source_decisions.py",
     ],
     "articles/importers/comment_rows.py": [
         "articles/tests/test_import_rows.py",
@@ -437,8 +446,48 @@ class TestDatabase:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def run_tests(name: str, path: Path, source: str | None, tests: list[str], timeout: float):
-    """Fork; in the child serve `source` for module `name` and run the tests. (rc, seconds)."""
+class CallRecorder:
+    """A pytest plugin for the unmutated run: which functions of one file each test calls.
+
+    Only "call" events are traced (no line tracing), and only while a test runs, so the
+    functions called at import time are not attributed to any test.
+    """
+
+    def __init__(self, filename: str):
+        self.filename = filename
+        self.current = ""
+        self.calls: dict[str, set[int]] = {}  # test id -> first lines of the code it ran
+
+    def trace(self, frame, event, arg):
+        if event == "call" and frame.f_code.co_filename == self.filename:
+            self.calls[self.current].add(frame.f_code.co_firstlineno)
+
+    def pytest_runtest_protocol(self, item, nextitem):
+        self.current = item.nodeid
+        self.calls[item.nodeid] = set()
+        sys.settrace(self.trace)
+        threading.settrace(self.trace)
+
+    def pytest_runtest_logfinish(self, nodeid, location):
+        sys.settrace(None)
+        threading.settrace(None)
+
+    def save(self, file: Path) -> None:
+        file.write_text(json.dumps({test: sorted(lines) for test, lines in self.calls.items()}))
+
+
+def run_tests(
+    name: str,
+    path: Path,
+    source: str | None,
+    tests: list[str],
+    timeout: float,
+    record_calls: Path | None = None,
+):
+    """Fork; in the child serve `source` for module `name` and run the tests. (rc, seconds).
+
+    With `record_calls`, the child writes there which tests call which of the module's
+    functions (see CallRecorder)."""
     import pytest
 
     started = time.monotonic()
@@ -451,8 +500,11 @@ def run_tests(name: str, path: Path, source: str | None, tests: list[str], timeo
             os.dup2(devnull, 2)
             if source is not None:
                 sys.meta_path.insert(0, ServeSource(name, path, source))
+            recorder = CallRecorder(str(path)) if record_calls else None
             args = ["-x", "-q", "-p", "no:cacheprovider", "-m", "not browser", *db_args, *tests]
-            code = pytest.main(args)
+            code = pytest.main(args, plugins=[recorder] if recorder else [])
+            if recorder:
+                recorder.save(record_calls)
         except BaseException:
             code = 99
         os._exit(int(code))
@@ -494,22 +546,51 @@ def module_name(path: str) -> str:
     return path.removesuffix(".py").replace("/", ".").removesuffix(".__init__")
 
 
+def function_spans(file: Path) -> list[range]:
+    """The lines of each module-level function, its decorators included."""
+    tree = ast.parse(file.read_text(encoding="utf-8"))
+    return [
+        range(min([node.lineno] + [d.lineno for d in node.decorator_list]), node.end_lineno + 1)
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    ]
+
+
+def callers(mutant: Mutant, spans: list[range], calls: dict[str, list[int]], tests: list[str]):
+    """The tests that call the function the mutant is in, in the order they ran; all `tests`
+    for a mutant outside any function (module constants, classes: they act at import)."""
+    span = next((s for s in spans if mutant.line in s), None)
+    if span is None:
+        return tests
+    return [test for test, firsts in calls.items() if any(first in span for first in firsts)]
+
+
 def mutate_module(
-    path: str, tests: list[str], verbose: bool, lines: set[int] | None = None
+    path: str,
+    tests: list[str],
+    verbose: bool,
+    lines: set[int] | None = None,
+    only_callers: bool = False,
 ) -> tuple[int, list[Mutant]]:
     """Run every mutant of one module (or those on `lines`); returns (mutants, survivors)."""
     name, file = module_name(path), REPO / path
     _, mutants = mutants_of(file)
     if lines:
         mutants = [m for m in mutants if m.line in lines]
-    rc, seconds = run_tests(name, file, None, tests, timeout=600)
+    record = DATABASE.folder / "calls.json" if only_callers else None
+    rc, seconds = run_tests(name, file, None, tests, timeout=600, record_calls=record)
     if rc != 0:
         sys.exit(f"{path}: its tests fail without any mutation (exit {rc}); fix them first.")
     timeout = max(30.0, seconds * 5)
     print(f"{path}: {len(mutants)} mutants, tests take {seconds:.1f}s unmutated", flush=True)
+    calls, spans = (json.loads(record.read_text()), function_spans(file)) if record else ({}, [])
     survivors = []
     for n, mutant in enumerate(mutants, 1):
-        rc, _ = run_tests(name, file, mutant.source, tests, timeout)
+        selected = callers(mutant, spans, calls, tests) if record else tests
+        if not selected:  # no test calls this function: nothing can notice the change
+            rc = 0
+        else:
+            rc, _ = run_tests(name, file, mutant.source, selected, timeout)
         if rc == 0:
             survivors.append(mutant)
         if verbose or rc == 0:
@@ -552,6 +633,12 @@ def main() -> None:
     parser.add_argument(
         "--lines", help="only the mutants on these lines, as 14,55,100-120 (to re-check survivors)"
     )
+    parser.add_argument(
+        "--only-callers",
+        action="store_true",
+        help="run for each mutant only the tests that call its function (recorded in the "
+        "unmutated run); much faster for a module whose functions each few tests call",
+    )
     options = parser.parse_args()
     os.chdir(REPO)
     sys.path.insert(0, str(REPO))
@@ -573,7 +660,9 @@ def main() -> None:
         for path, tests in targets.items():
             started = time.monotonic()
             lines = parse_lines(options.lines) if options.lines else None
-            total, survivors = mutate_module(path, tests, options.verbose, lines)
+            total, survivors = mutate_module(
+                path, tests, options.verbose, lines, options.only_callers
+            )
             minutes = (time.monotonic() - started) / 60
             scores.append((path, total, survivors, minutes))
     finally:

@@ -96,15 +96,17 @@ def thread_record(
 def post_record(
     elem: Element, line: int, ctx: ParseContext, seen: set[str]
 ) -> CommentRecord | None:
-    thread = child(elem, "thread")
+    fields = first_children(elem)
+    thread = fields.get(NS + "thread")
     article_key = (thread.get(DSQ_ID) or "").strip() if thread is not None else ""
     if not article_key:
         ctx.warn("skipped a <post> without <thread dsq:id>: no article to attach it to", line)
         return None
-    body = text_of(child(elem, "message"), ctx, line)
-    created = child_text(elem, "createdAt")
-    author = child(elem, "author")
-    name = child_text(author, "name") if author is not None else ""
+    body = text_of(fields.get(NS + "message"), ctx, line)
+    created = text_of(fields.get(NS + "createdAt")).strip()
+    author = fields.get(NS + "author")
+    by = first_children(author) if author is not None else {}
+    name = text_of(by.get(NS + "name")).strip()
     key = (elem.get(DSQ_ID) or "").strip()
     if not key:
         # No reply can point at it (replies use dsq:id), so a derived key loses nothing.
@@ -114,17 +116,17 @@ def post_record(
         ctx.warn(f"skipped a second <post> with dsq:id {key}", line)
         return None
     seen.add(key)
-    parent = child(elem, "parent")
+    parent = fields.get(NS + "parent")
     parent_key = (parent.get(DSQ_ID) or "").strip() if parent is not None else ""
-    status, reason, source_status = post_status(elem, line, ctx)
+    status, reason, source_status = post_status(fields, line, ctx)
     return CommentRecord(
         key=key,
         article_key=article_key,
         parent_key=parent_key or None,
         body=body,
         author_name=name,
-        author_email=child_text(author, "email") if author is not None else "",
-        author_username=child_text(author, "username") if author is not None else "",
+        author_email=text_of(by.get(NS + "email")).strip(),
+        author_username=text_of(by.get(NS + "username")).strip(),
         created_at=parse_datetime_utc(created, ctx, line, "createdAt"),
         status=status,
         hidden_reason=reason,
@@ -133,23 +135,35 @@ def post_record(
     )
 
 
-def post_status(elem: Element, line: int, ctx: ParseContext) -> tuple[str, str, str]:
+def first_children(elem: Element) -> dict[str, Element]:
+    """The element's children by tag, the first of each (what `find` would return).
+
+    One pass over a post's children instead of a search per field.
+    """
+    return {child.tag: child for child in reversed(elem)}
+
+
+def post_status(fields: dict[str, Element], line: int, ctx: ParseContext) -> tuple[str, str, str]:
     """(status, hidden reason, source status) from isDeleted / isSpam."""
-    deleted = flag(elem, "isDeleted", line, ctx)
-    spam = flag(elem, "isSpam", line, ctx)
+    deleted = flag(fields, "isDeleted", line, ctx)
+    spam = flag(fields, "isSpam", line, ctx)
     if deleted:
         return HIDDEN, REASON_REMOVED_AT_SOURCE, "deleted"
     if spam:
         return HIDDEN, REASON_SPAM, "spam"
     if deleted is None or spam is None:
         # An unreadable flag might have meant "spam": let a moderator decide.
-        raw = f"isDeleted={child_text(elem, 'isDeleted')} isSpam={child_text(elem, 'isSpam')}"
+        raw = f"isDeleted={flag_text(fields, 'isDeleted')} isSpam={flag_text(fields, 'isSpam')}"
         return PENDING, "", raw
     return APPROVED, "", "approved"
 
 
-def flag(elem: Element, name: str, line: int, ctx: ParseContext) -> bool | None:
-    value = child_text(elem, name).lower()
+def flag_text(fields: dict[str, Element], name: str) -> str:
+    return text_of(fields.get(NS + name)).strip()
+
+
+def flag(fields: dict[str, Element], name: str, line: int, ctx: ParseContext) -> bool | None:
+    value = flag_text(fields, name).lower()
     if value in BOOLEANS:
         return BOOLEANS[value]
     ctx.warn(f"<{name}> is {value!r}, not true/false; the comment is left pending", line)

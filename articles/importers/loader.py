@@ -11,12 +11,20 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import datetime
 
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Article, Comment
 from ..sanitize import ARTICLE_TAGS, removed_markup, safe_url, sanitize_article_html
-from ..services import SLUG_MAX, language_tag, mark_articles_changed, mark_revised, unique_slug
-from .bulk import NewRows, RowInserter, comment_ids_by_key
+from ..services import (
+    SLUG_MAX,
+    free_slug,
+    language_tag,
+    mark_articles_changed,
+    mark_revised,
+    slug_base,
+)
+from .bulk import RowInserter, comment_ids_by_key, import_page_cache, reserve_ids
 from .comment_rows import INSERT_COLUMNS, CommentRows
 from .formats import articles_need_comments
 from .hooks import source_changed
@@ -26,6 +34,7 @@ from .trust import COMMAND_LINE, ImportTrust
 
 BATCH_SIZE = 2000
 MAX_LISTED = 20  # keys named in one warning before "and N more"
+LOOKUP_CHUNK = 400  # keys per lookup query: well under any database's parameter limit
 
 ARTICLE_FIELDS = ("title", "deck", "body", "image_credit", "source_url", "published_at", "language")
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -52,41 +61,54 @@ class Loader:
         self.now = timezone.now()
         self.article_records: dict[str, ArticleRecord] = {}
         self.article_ids: dict[str, int] = {}  # article key -> pk, once written
+        # Articles that are written whether or not comments name them (an ordered set).
+        self.articles_to_write: dict[str, None] = {}
         self.comment_ids: dict[tuple[int, str], int] = {}  # (article pk, comment key) -> pk
         self.waiting_for_parent: dict[int, tuple[int, str]] = {}  # pk -> parent ref
         self.parent_of: dict[int, int] = {}  # this import's replies: pk -> parent pk
-        self.created_comment_ids: list[int] = []  # handed to the import's after_load hook
+        # (pk, record.triage) of each comment created: handed to the import's after_load hook
+        self.created_comments: list[tuple[int, object | None]] = []
         self.waiting_for_article: list[CommentRecord] = []
         self.changed_articles: set[int] = set()
         self.created_articles: set[int] = set()
         self.batch: list[CommentRecord] = []
-        self.inserter = RowInserter(Comment, INSERT_COLUMNS)
-        self.new_rows = NewRows()
+        self.inserter = RowInserter(Comment, ["id", *INSERT_COLUMNS])
         self.rows = CommentRows(now=self.now, trust=trust, all_pending=all_pending)
 
     # -- driving ---------------------------------------------------------------
     def load(self, records: Iterable[ArticleRecord | CommentRecord]) -> ImportReport:
+        with import_page_cache():
+            self.load_all(records)
+        return self.report
+
+    def load_all(self, records: Iterable[ArticleRecord | CommentRecord]) -> None:
         for record in records:
             if isinstance(record, ArticleRecord):
                 self.article_records.setdefault(record.key, record)
                 if record.stands_alone or not self.articles_need_comments:
-                    self.ensure_article_written(record.key)
+                    self.articles_to_write[record.key] = None
+                    if len(self.articles_to_write) >= BATCH_SIZE:
+                        self.write_articles(self.take_articles_to_write())
             else:
                 self.batch.append(record)
                 if len(self.batch) >= BATCH_SIZE:
                     self.flush()
         self.flush()
         self.finish()
-        return self.report
+
+    def take_articles_to_write(self) -> list[str]:
+        keys, self.articles_to_write = list(self.articles_to_write), {}
+        return keys
 
     def flush(self) -> None:
         batch, self.batch = self.batch, []
+        self.write_articles([*self.take_articles_to_write(), *(r.article_key for r in batch)])
         ready = []
         for record in batch:
-            if self.ensure_article_written(record.article_key) is None:
-                self.waiting_for_article.append(record)
-            else:
+            if record.article_key in self.article_ids:
                 ready.append(record)
+            else:
+                self.waiting_for_article.append(record)
         if ready:
             self.write_comments(ready)
         if self.on_progress:
@@ -94,8 +116,9 @@ class Loader:
 
     def finish(self) -> None:
         late, self.waiting_for_article = self.waiting_for_article, []
-        known = [r for r in late if self.ensure_article_written(r.article_key) is not None]
-        missing = [r for r in late if self.ensure_article_written(r.article_key) is None]
+        self.write_articles(r.article_key for r in late)
+        known = [r for r in late if r.article_key in self.article_ids]
+        missing = [r for r in late if r.article_key not in self.article_ids]
         if known:
             self.write_comments(known)
         if missing:
@@ -121,24 +144,47 @@ class Loader:
             self.report.warnings.append(
                 f"{len(skipped)} article(s) without comments were not imported"
             )
-        self.report.deepest_thread = deepest_thread(self.article_ids.values())
+        self.report.deepest_thread = self.deepest_thread()
         mark_articles_changed(self.changed_articles)
 
     # -- articles --------------------------------------------------------------
-    def ensure_article_written(self, key: str) -> int | None:
-        """The article's pk, writing its row on the first ask; None if the file lacks it."""
-        if key in self.article_ids:
-            return self.article_ids[key]
-        record = self.article_records.get(key)
-        if record is None:
-            return None
-        self.article_ids[key] = pk = self.write_article(record)
-        return pk
+    def write_articles(self, keys: Iterable[str]) -> None:
+        """Write the rows of these articles not written yet (keys the file lacks stay unwritten).
 
-    def write_article(self, record: ArticleRecord) -> int:
-        """Create or update (and name so) the article's row; return its pk."""
+        In bulk: one query finds the stored ones, one the slugs new ones could clash
+        with, one inserts the new ones (SQLite: per ~60 rows); only changed stored
+        articles are saved one by one.
+        """
+        records: dict[str, ArticleRecord] = {}
+        for key in keys:
+            record = self.article_records.get(key)
+            if record is not None and key not in self.article_ids:
+                records.setdefault(key, record)
+        if not records:
+            return
+        stored = self.stored_articles(records.values())
+        new: dict[tuple[str, str], tuple[ArticleRecord, dict]] = {}
+        again = []  # a second key for an article this batch creates: updates it once created
+        for key, record in records.items():
+            values = self.article_values(record)
+            ref = self.article_ref(record)
+            if ref in stored:
+                self.article_ids[key] = self.update_stored_article(stored[ref], values)
+            elif ref in new:
+                again.append(key)
+            else:
+                new[ref] = (record, values)
+        self.create_articles(list(new.values()))
+        if again:
+            self.write_articles(again)
+
+    def article_ref(self, record: ArticleRecord) -> tuple[str, str]:
+        """(source, external id): how an article is recognised again on a later import."""
+        return (record.source or self.source, record.external_id or record.key)
+
+    def article_values(self, record: ArticleRecord) -> dict:
         self.report.sanitised.update(removed_markup(record.body, tags=ARTICLE_TAGS))
-        values = {
+        return {
             "title": record.title.strip()[:500] or "Untitled",
             "deck": record.deck.strip(),
             "body": sanitize_article_html(record.body),
@@ -147,20 +193,46 @@ class Loader:
             "published_at": record.published_at,
             "language": language_tag(record.language),
         }
-        source = record.source or self.source
-        external_id = record.external_id or record.key
-        article = Article.objects.filter(source=source, external_id=external_id).first()
-        if article is None:
-            article = Article.objects.create(
-                slug=self.new_slug(record, values["title"]),
-                source=source,
-                external_id=external_id,
+
+    def stored_articles(self, records: Iterable[ArticleRecord]) -> dict[tuple[str, str], Article]:
+        """The stored articles these records name, by (source, external id)."""
+        by_source: dict[str, list[str]] = {}
+        for record in records:
+            source, external_id = self.article_ref(record)
+            by_source.setdefault(source, []).append(external_id)
+        found = {}
+        for source, external_ids in by_source.items():
+            for start in range(0, len(external_ids), LOOKUP_CHUNK):
+                chunk = external_ids[start : start + LOOKUP_CHUNK]
+                for article in Article.objects.filter(source=source, external_id__in=chunk):
+                    found[(article.source, article.external_id)] = article
+        return found
+
+    def create_articles(self, new: list[tuple[ArticleRecord, dict]]) -> None:
+        if not new:
+            return
+        slugs = self.new_slugs([(record, values["title"]) for record, values in new])
+        articles = [
+            Article(
+                slug=slug,
+                source=self.article_ref(record)[0],
+                external_id=self.article_ref(record)[1],
                 imported_values={n: as_json(v) for n, v in values.items()},
                 **values,
             )
-            self.report.articles_created += 1
+            for (record, values), slug in zip(new, slugs, strict=True)
+        ]
+        Article.objects.bulk_create(articles)
+        if any(article.pk is None for article in articles):  # a database that returns no ids
+            stored = self.stored_articles(record for record, _ in new)
+            for article in articles:
+                article.pk = stored[(article.source, article.external_id)].pk
+        for (record, _), article in zip(new, articles, strict=True):
+            self.article_ids[record.key] = article.pk
             self.created_articles.add(article.pk)
-            return article.pk
+        self.report.articles_created += len(articles)
+
+    def update_stored_article(self, article: Article, values: dict) -> int:
         changed = self.update_article(article, values)
         if changed:
             article.save(update_fields=mark_revised(article, changed, at=self.now))
@@ -203,16 +275,41 @@ class Loader:
             changed.append("imported_values")
         return changed
 
-    def new_slug(self, record: ArticleRecord, title: str) -> str:
-        """The record's own slug when valid and free (exported URLs keep working), else new."""
-        wanted = record.slug.strip()
-        if wanted and len(wanted) <= SLUG_MAX and SLUG.match(wanted):
-            if not Article.objects.filter(slug=wanted).exists():
-                return wanted
-            self.report.warnings.append(f"slug {wanted!r} is taken here; made a new one")
-        elif wanted:
-            self.report.warnings.append(f"slug {wanted!r} is not a valid slug; made a new one")
-        return unique_slug(title)
+    def new_slugs(self, wanted: list[tuple[ArticleRecord, str]]) -> list[str]:
+        """Each record's own slug when valid and free (exported URLs keep working), else new.
+
+        One query finds every stored slug that a record's own slug or a title's
+        slug could clash with; slugs given out here count as taken for the next.
+        """
+        own = [record.slug.strip() for record, _ in wanted]
+        bases = [slug_base(title) for _, title in wanted]
+        taken = self.taken_slugs(
+            {s for s in own if s and len(s) <= SLUG_MAX and SLUG.match(s)}, set(bases)
+        )
+        slugs = []
+        for slug, base in zip(own, bases, strict=True):
+            if slug and len(slug) <= SLUG_MAX and SLUG.match(slug):
+                if slug not in taken:
+                    taken.add(slug)
+                    slugs.append(slug)
+                    continue
+                self.report.warnings.append(f"slug {slug!r} is taken here; made a new one")
+            elif slug:
+                self.report.warnings.append(f"slug {slug!r} is not a valid slug; made a new one")
+            slugs.append(free_slug(base, taken))
+            taken.add(slugs[-1])
+        return slugs
+
+    def taken_slugs(self, exact: set[str], prefixes: set[str]) -> set[str]:
+        """Stored slugs equal to one of `exact` or starting with one of `prefixes`."""
+        taken: set[str] = set()
+        exact_list, prefix_list = sorted(exact), sorted(prefixes)
+        for start in range(0, max(len(exact_list), len(prefix_list)), LOOKUP_CHUNK):
+            match = Q(slug__in=exact_list[start : start + LOOKUP_CHUNK])
+            for prefix in prefix_list[start : start + LOOKUP_CHUNK]:
+                match |= Q(slug__startswith=prefix)
+            taken.update(Article.objects.filter(match).values_list("slug", flat=True))
+        return taken
 
     # -- comments --------------------------------------------------------------
     def write_comments(self, records: list[CommentRecord]) -> None:
@@ -240,53 +337,47 @@ class Loader:
                     self.report.comments_flagged_removed_at_source += 1
             else:
                 self.report.comments_unchanged += 1
-        self.insert_in_waves(new)
+        self.insert_new(new)
         if updated:
             Comment.objects.bulk_update(updated, sorted(update_fields), batch_size=500)
         changes, self.rows.source_changes = self.rows.source_changes, []
         self.report.comments_back_to_pending += len(changes)
         source_changed(changes)  # the moderation app records them (see hooks.py)
 
-    def insert_in_waves(self, new: list[tuple[dict, CommentRecord]]) -> None:
-        """Insert parents before their replies so most replies get parent_id at once.
+    def insert_new(self, new: list[tuple[dict, CommentRecord]]) -> None:
+        """Insert the batch's new comments with one statement, their ids taken beforehand.
 
-        Each wave holds the rows whose parent is already stored (or who have none);
-        replies to rows of this batch wait for the next wave. A reply whose parent
-        is not in sight waits for `resolve_parents` at the end of the file.
+        With every id known first, a reply gets its parent's id whether the parent
+        was stored earlier or comes in this batch, before or after it. A reply whose
+        parent comes in a later batch or is only in the database (an earlier import),
+        or that would close a loop of replies, waits for `resolve_parents`.
         """
-        batch_keys = {(v["article_id"], r.key) for v, r in new}
-        while new:
-            wave, later = [], []
-            for values, record in new:
-                parent_ref = (values["article_id"], record.parent_key)
-                if (
-                    record.parent_key
-                    and parent_ref not in self.comment_ids
-                    and (parent_ref in batch_keys)
+        if not new:
+            return
+        ids = reserve_ids(Comment, len(new))
+        for (values, record), pk in zip(new, ids, strict=True):
+            values["id"] = pk
+            self.comment_ids[(values["article_id"], record.key)] = pk
+        in_batch = set(ids)
+        for values, record in new:
+            values["parent_id"] = None
+            if record.parent_key:
+                pk, ref = values["id"], (values["article_id"], record.parent_key)
+                parent_pk = self.comment_ids.get(ref)
+                # Only a parent from this batch can lead back to a comment of this batch.
+                if parent_pk is None or (
+                    parent_pk in in_batch and self.is_ancestor(pk, of=parent_pk)
                 ):
-                    later.append((values, record))
+                    self.waiting_for_parent[pk] = ref
                 else:
-                    values["parent_id"] = self.comment_ids.get(parent_ref)
-                    wave.append((values, record))
-            if not wave:  # a cycle of replies: break it, the parents resolve later
-                wave, later = later, []
-                for values, _ in wave:
-                    values["parent_id"] = None
-            self.inserter.insert([tuple(v[c] for c in self.inserter.columns) for v, _ in wave])
-            refs = [(v["article_id"], r.key) for v, r in wave]
-            self.comment_ids.update(self.new_rows.ids(refs))
-            for values, record in wave:
-                batch_keys.discard((values["article_id"], record.key))
-                pk = self.comment_ids[(values["article_id"], record.key)]
-                self.created_comment_ids.append(pk)
-                if values["parent_id"] is not None:
-                    self.parent_of[pk] = values["parent_id"]
-                elif record.parent_key:
-                    self.waiting_for_parent[pk] = (values["article_id"], record.parent_key)
-                self.count_new(values, record)
-                if self.holding and record.status != PENDING:
-                    self.hold(pk, record)
-            new = later
+                    values["parent_id"] = self.parent_of[pk] = parent_pk
+        self.inserter.insert([values for values, _ in new])
+        for values, record in new:
+            pk = values["id"]
+            self.created_comments.append((pk, record.triage))
+            self.count_new(values, record)
+            if self.holding and record.status != PENDING:
+                self.hold(pk, record)
 
     def drop_duplicates(self, records: list[CommentRecord]) -> list[CommentRecord]:
         seen: set[tuple[str, str]] = set()
@@ -385,6 +476,28 @@ class Loader:
         else:
             return False
         return True  # a loop that does not pass through pk: refuse to join it
+
+    def deepest_thread(self) -> int:
+        """How many levels the deepest thread of the file's articles has (1 = no replies).
+
+        Articles this import created hold only its comments, whose links are in
+        `parent_of`: counted here, without reading 100,000 rows back. Articles
+        stored before may hang new replies under old comments: read from the database.
+        """
+        stored = [pk for pk in self.article_ids.values() if pk not in self.created_articles]
+        depth: dict[int, int] = {}  # reply pk -> its level
+        deepest = 1 if self.created_comments else 0
+        for pk in self.parent_of:
+            chain, node = [], pk
+            while node in self.parent_of and node not in depth:
+                chain.append(node)
+                node = self.parent_of[node]
+            level = depth.get(node, 1)  # node: a known reply, or a comment that answers none
+            for reply in reversed(chain):
+                level += 1
+                depth[reply] = level
+            deepest = max(deepest, level)
+        return max(deepest, deepest_thread(stored))
 
     def warn_keys(self, message: str, keys: list[str]) -> None:
         listed = ", ".join(keys[:MAX_LISTED])

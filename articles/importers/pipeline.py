@@ -19,19 +19,36 @@ from .records import ArticleRecord, CommentRecord, ImportFormatError, ParseConte
 
 Record = ArticleRecord | CommentRecord
 Parser = Callable[[BinaryIO, ParseContext], Iterator[Record]]
+# Reads a batch of comment records (their `html` made) and may set each one's `triage`;
+# see settings.IMPORT_READ_COMMENTS. It runs in the worker, so never touches the database.
+ReadComments = Callable[[list[CommentRecord]], None]
 WORKER_MIN_BYTES = 4 * 1024 * 1024
 BATCH = 1000
 QUEUE_BATCHES = 8
 
 
-def read_records(parse: Parser, stream: BinaryIO, ctx: ParseContext) -> Iterator[Record]:
-    """The file's records, from a worker process when that is worth it."""
+def read_records(
+    parse: Parser, stream: BinaryIO, ctx: ParseContext, read_comments: ReadComments | None = None
+) -> Iterator[Record]:
+    """The file's records, from a worker process when that is worth it.
+
+    With `read_comments`, each comment's HTML is made here (or in the worker) and the
+    function runs on each batch of comments, in whichever process parses."""
     if not worth_a_worker(stream):
-        yield from parse(stream, ctx)
+        if read_comments is None:
+            yield from parse(stream, ctx)
+            return
+        batch: list[Record] = []
+        for record in parse(stream, ctx):
+            batch.append(record)
+            if len(batch) >= BATCH:
+                yield from prepared(batch, read_comments)
+                batch = []
+        yield from prepared(batch, read_comments)
         return
     context = multiprocessing.get_context("fork")
     queue = context.Queue(maxsize=QUEUE_BATCHES)
-    worker = context.Process(target=work, args=(parse, stream, queue), daemon=True)
+    worker = context.Process(target=work, args=(parse, stream, queue, read_comments), daemon=True)
     worker.start()
     try:
         while True:
@@ -58,21 +75,30 @@ def worth_a_worker(stream: BinaryIO) -> bool:
         return False  # not a file on disk (an upload in memory, a pipe)
 
 
-def work(parse: Parser, stream: BinaryIO, queue) -> None:
+def prepared(batch: list[Record], read_comments: ReadComments | None) -> list[Record]:
+    """The batch with each comment's HTML made and `read_comments` run over its comments."""
+    comments = [record for record in batch if isinstance(record, CommentRecord)]
+    for record in comments:
+        if record.html is None:
+            record.html, record.sanitised_away = comment_html_and_removed(
+                record.body, is_html=record.body_is_html
+            )
+    if read_comments is not None and comments:
+        read_comments(comments)
+    return batch
+
+
+def work(parse: Parser, stream: BinaryIO, queue, read_comments: ReadComments | None = None) -> None:
     """In the worker: parse, make each comment's HTML, send batches; never touch the database."""
     ctx = ParseContext()
     batch: list[Record] = []
     try:
         for record in parse(stream, ctx):
-            if isinstance(record, CommentRecord):
-                record.html, record.sanitised_away = comment_html_and_removed(
-                    record.body, is_html=record.body_is_html
-                )
             batch.append(record)
             if len(batch) >= BATCH:
-                queue.put(("records", batch))
+                queue.put(("records", prepared(batch, read_comments)))
                 batch = []
-        queue.put(("records", batch))
+        queue.put(("records", prepared(batch, read_comments)))
         queue.put(("done", ctx.warnings))
     except ImportFormatError as error:
         queue.put(("records", batch))

@@ -72,6 +72,9 @@ class CommentRecord:
     moderated_at: datetime | None = None  # set: a person decided the status; imports keep it
     html: str | None = None  # reader-facing HTML, when already made (parse worker)
     sanitised_away: list[str] = field(default_factory=list)  # what making `html` removed
+    # What settings.IMPORT_READ_COMMENTS worked out from the text (opaque here), handed
+    # with the comment's id to the import's after_load hook.
+    triage: object | None = None
     line: int | None = None
 
 

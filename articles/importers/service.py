@@ -16,14 +16,15 @@ from ..models import ImportRun
 from .detect import detect_format
 from .formats import FORMATS
 from .loader import ImportReport, Loader
-from .pipeline import read_records
+from .pipeline import ReadComments, read_records
 from .records import ImportFormatError, ParseContext
 from .trust import COMMAND_LINE, ImportTrust, web_trust
 
 SNIFF_BYTES = 8192
-# Called with the ids of the comments an import created, inside its transaction, before
-# anyone sees them (the moderation app's triage rules). Defaults to settings.IMPORT_AFTER_LOAD.
-AfterLoad = Callable[[list[int]], object]
+# Called with (id, record.triage) of each comment an import created, inside its transaction,
+# before anyone sees them (the moderation app's triage rules). Defaults to
+# settings.IMPORT_AFTER_LOAD.
+AfterLoad = Callable[[list[tuple[int, object | None]]], object]
 logger = logging.getLogger(__name__)
 
 
@@ -102,9 +103,11 @@ def import_stream(
     try:
         with transaction.atomic():
             loader = Loader(report, trust=trust, all_pending=all_pending, on_progress=on_progress)
-            loader.load(read_records(parse, stream, ctx))
-            if not dry_run and loader.created_comment_ids:
-                (after_load or default_after_load())(loader.created_comment_ids)
+            # Made here, before the parse worker forks: it reads with what this process loaded.
+            read_comments = None if dry_run else default_read_comments()
+            loader.load(read_records(parse, stream, ctx, read_comments=read_comments))
+            if not dry_run and loader.created_comments:
+                (after_load or default_after_load())(loader.created_comments)
             report.warnings[:0] = [
                 f"line {w.line}: {w.message}" if w.line else w.message for w in ctx.warnings
             ]
@@ -131,7 +134,13 @@ def default_after_load() -> AfterLoad:
     return import_string(settings.IMPORT_AFTER_LOAD) if settings.IMPORT_AFTER_LOAD else noop
 
 
-def noop(comment_ids: list[int]) -> None:
+def default_read_comments() -> ReadComments | None:
+    if not settings.IMPORT_READ_COMMENTS:
+        return None
+    return import_string(settings.IMPORT_READ_COMMENTS)()
+
+
+def noop(created: list[tuple[int, object | None]]) -> None:
     return None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import BinaryIO
 from xml.etree.ElementTree import Element
 
@@ -85,6 +86,7 @@ def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | Comme
         yield from item_comments(elem, article.key, line, ctx, comment_keys)
 
 
+@lru_cache(maxsize=512)  # a file has a few dozen tags, each met once per comment
 def field_name(tag: str) -> str:
     """A child's name with its prefix normalised: 'wp:post_id', 'content:encoded', 'title'."""
     ns = namespace(tag)

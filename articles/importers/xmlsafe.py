@@ -159,14 +159,14 @@ def check_depth_of_growing_path(root: Element) -> None:
 
 
 def check_depth(record: Element, base: int = 1) -> None:
-    """A finished record, walked without recursion (a deep one would exhaust the stack)."""
-    stack = [(child, base + 1) for child in record]
-    while stack:
-        node, depth = stack.pop()
+    """A finished record, walked level by level without recursion (a deep one would exhaust
+    the stack); only elements with children are looked into."""
+    level, depth = [child for child in record if len(child)], base + 1
+    while level:
+        depth += 1
         if depth > MAX_DEPTH:
             raise too_deep()
-        if len(node):
-            stack.extend((child, depth + 1) for child in node)
+        level = [grandchild for child in level for grandchild in child if len(grandchild)]
 
 
 def _feed(parser: XMLParser | XMLPullParser, chunk: bytes | None) -> None:

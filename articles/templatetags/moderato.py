@@ -12,13 +12,14 @@ register = template.Library()
 @register.filter
 def comment_html(value: str) -> str:
     """Comment HTML, sanitised again on the way out: an old row may predate the rules."""
-    return mark_safe(sanitize.sanitize_html(value or ""))  # noqa: S308 - output of the sanitiser
+    return mark_safe(sanitize.sanitize_stored_html(value or ""))  # noqa: S308 - sanitiser output
 
 
 @register.filter
 def article_html(value: str) -> str:
     """Article HTML, sanitised again on the way out."""
-    return mark_safe(sanitize.sanitize_article_html(value or ""))  # noqa: S308 - sanitiser output
+    html = sanitize.sanitize_stored_html(value or "", tags=sanitize.ARTICLE_TAGS)
+    return mark_safe(html)  # noqa: S308 - sanitiser output
 
 
 @register.filter

@@ -4,8 +4,8 @@ every decision still shows on the very next request."""
 from contextlib import contextmanager
 
 import pytest
-from django.test.signals import template_rendered
 
+from articles import fragments
 from articles.models import Article, Comment
 from articles.services import mark_articles_changed
 from articles.tests.factory import make_article, make_comment
@@ -16,18 +16,17 @@ pytestmark = pytest.mark.django_db
 
 @contextmanager
 def comment_renders():
-    """Collect the ids of the comments whose fragment the template drew."""
+    """Collect the ids of the comments whose fragment was drawn (not taken from the cache)."""
     drawn = []
+    draw = fragments.comment_fragment
 
-    def record(sender, template, context, **kwargs):
-        if template.name == "articles/_comment.html":
-            drawn.append(context["node"].pk)
+    def record(node, *args):
+        drawn.append(node.pk)
+        return draw(node, *args)
 
-    template_rendered.connect(record)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fragments, "comment_fragment", record)
         yield drawn
-    finally:
-        template_rendered.disconnect(record)
 
 
 def html_of(client, article):
@@ -123,10 +122,11 @@ def test_the_page_is_the_same_with_no_cache_at_all(client, discussion, settings)
 
 
 def test_a_comment_decided_between_the_two_reads_shows_no_text(discussion):
-    from articles.threads import load_details, public_threads
+    from articles.threads import load_details, thread_shape
 
     article, one, *_ = discussion
-    threads, _ = public_threads(article)  # the shape: `one` is approved here
+    shape = thread_shape(article)  # the shape: `one` is approved here
+    threads = shape.threads(shape.roots)
     Comment.objects.filter(pk=one.pk).update(status="pending")
 
     load_details(threads)
@@ -146,3 +146,15 @@ def test_a_new_article_language_reaches_every_cached_comment(client, discussion)
     html = html_of(client, article)
     assert html.count('class="comment-body" lang="fr"') == 5
     assert 'class="comment-body" lang="en"' not in html
+
+
+def test_with_the_cache_off_every_request_draws_every_comment(client, discussion, settings):
+    article, *_ = discussion
+    cached = html_of(client, article)
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    html_of(client, article)
+
+    with comment_renders() as again:
+        html = html_of(client, article)
+
+    assert len(again) == 5 and html == cached

@@ -156,8 +156,8 @@ else:
 # when a deploy changes how pages look.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 86400)
 # 2: share tags, named comments; 3: staff never by login name; 4: pages of threads, comment
-# fragments.
-PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "4")
+# fragments; 5: fragments written in Python (less whitespace).
+PUBLIC_PAGE_VERSION = os.environ.get("PUBLIC_PAGE_VERSION", "5")
 # Top-level threads (each with all its replies) per page of an article's comments: about
 # 70 comments, 50 KB of HTML (12 KB gzipped) at a typical reply rate; see docs/public-pages.md.
 PUBLIC_THREADS_PER_PAGE = env_int("PUBLIC_THREADS_PER_PAGE", 50)
@@ -276,9 +276,13 @@ IMPORT_STAGED_MAX_AGE_SECONDS = env_float("IMPORT_STAGED_MAX_AGE_SECONDS", 86400
 # people's decisions training needs before it agrees to train.
 TRIAGE_MODEL_DIR = Path(os.environ.get("TRIAGE_MODEL_DIR", MEDIA_ROOT / "triage-models"))
 TRIAGE_MIN_DECISIONS = env_int("TRIAGE_MIN_DECISIONS", 200)
-# The import service calls this with the ids of the comments an import created, inside
-# the import's transaction (the articles app never imports moderation itself).
+# The import service calls this with (id, record.triage) of each comment an import created,
+# inside the import's transaction (the articles app never imports moderation itself).
 IMPORT_AFTER_LOAD = "moderation.triage.service.triage_new_comments"
+# Called once per import before the file is read (so before the parse worker forks); returns
+# the function the parse worker calls on each batch of comment records, which may set
+# `record.triage` from the text alone (triage's words, links and scores), or None.
+IMPORT_READ_COMMENTS = "moderation.triage.precompute.for_import"
 # Retrain the learned score this often (a periodic job; 0 turns the schedule off).
 TRIAGE_RETRAIN_SECONDS = env_int("TRIAGE_RETRAIN_SECONDS", 86400)
 if TRIAGE_RETRAIN_SECONDS > 0:

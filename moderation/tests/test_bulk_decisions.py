@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Comment
-from articles.tests.factory import make_comment, make_user
+from articles.tests.factory import make_article, make_comment, make_user
 from moderation import services
 from moderation.models import ModerationEvent
 
@@ -38,11 +38,18 @@ def test_bulk_hide_stores_the_reason_and_note_in_the_history(moderator):
     assert (result.changed, result.unchanged, result.conflicts) == (2, 0, 0)
     assert set(Comment.objects.values_list("status", "hidden_reason")) == {("hidden", "abuse")}
     history = ModerationEvent.objects.order_by("comment_id").values_list(
-        "comment_id", "actor_id", "action", "status_before", "status_after", "reason", "note"
+        "comment_id",
+        "actor_id",
+        "rule",
+        "action",
+        "status_before",
+        "status_after",
+        "reason",
+        "note",
     )
-    assert list(history) == [
-        (waiting.pk, moderator.pk, "hide", "pending", "hidden", "abuse", "Threats"),
-        (shown.pk, moderator.pk, "hide", "approved", "hidden", "abuse", "Threats"),
+    assert list(history) == [  # a person's decision: no rule named
+        (waiting.pk, moderator.pk, "", "hide", "pending", "hidden", "abuse", "Threats"),
+        (shown.pk, moderator.pk, "", "hide", "approved", "hidden", "abuse", "Threats"),
     ]
 
 
@@ -190,6 +197,7 @@ def test_bulk_by_nobody_is_refused():
     [
         ("", "", "Choose a reason for hiding ('' is not one)."),
         ("removed_at_source", "", "Choose a reason for hiding ('removed_at_source' is not one)."),
+        ("banned_word", "", "Choose a reason for hiding ('banned_word' is not one)."),
         ("because", "", "Choose a reason for hiding ('because' is not one)."),
         ("other", "", "Say why in a note when the reason is “other”."),
         ("other", "   ", "Say why in a note when the reason is “other”."),
@@ -222,6 +230,21 @@ def test_bulk_over_more_than_one_chunk_changes_every_comment(moderator, monkeypa
 
     result = services.bulk_hide([c.pk for c in comments], actor=moderator, reason="spam")
 
-    assert result.changed == 5
+    assert (result.changed, result.unchanged, result.conflicts) == (5, 0, 0)
     assert Comment.objects.filter(status="hidden").count() == 5
     assert ModerationEvent.objects.filter(action="hide").count() == 5
+
+
+def test_readers_of_each_article_in_a_bulk_decision_see_it_at_once(client, moderator):
+    # Articles outnumber comments, so comment ids and article ids differ: each decision must
+    # refresh its comment's article page, not the page of an article with the comment's id.
+    [make_article() for _ in range(3)]
+    articles = [make_article(), make_article()]
+    comments = [make_comment(a, body=f"<p>Words for {a.title}</p>") for a in articles]
+    pages = [a.get_absolute_url() for a in articles]
+    assert not any("Words for" in client.get(p).content.decode() for p in pages)  # now cached
+
+    services.bulk_approve([c.pk for c in comments], actor=moderator)
+
+    for article, page in zip(articles, pages, strict=True):
+        assert f"Words for {article.title}" in client.get(page).content.decode()

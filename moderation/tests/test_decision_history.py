@@ -28,3 +28,20 @@ def test_the_note_is_kept_without_surrounding_space(moderator):
     event = services.approve(make_comment(), actor=moderator, note="  Checked the quote.\n")
 
     assert event.note == "Checked the quote."
+
+
+@pytest.mark.parametrize(
+    "decide",
+    [
+        lambda ids, actor: services.bulk_approve(ids, actor=actor),
+        lambda ids, actor: services.bulk_hide(ids, actor=actor, reason="spam"),
+    ],
+    ids=["approve", "hide"],
+)
+def test_a_bulk_decision_without_a_note_records_no_note(moderator, decide):
+    comment = make_comment()
+
+    decide([comment.pk], moderator)
+
+    event = comment.events.get()
+    assert (event.note, event.actor) == ("", moderator)

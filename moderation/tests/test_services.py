@@ -257,3 +257,80 @@ def test_reply_checks_the_version_the_moderator_saw(moderator):
 
     assert not Comment.objects.filter(is_staff_reply=True).exists()
     assert services.reply(comment, actor=moderator, body="Thanks", expected_version=seen + 1)
+
+
+def test_hiding_a_hidden_comment_for_another_reason_is_a_decision(moderator):
+    comment = make_comment(status="hidden", hidden_reason="spam")
+
+    event = services.hide(comment, actor=moderator, reason="duplicate")
+
+    assert (event.status_before, event.status_after, event.reason) == (
+        "hidden",
+        "hidden",
+        "duplicate",
+    )
+    comment.refresh_from_db()
+    assert (comment.hidden_reason, comment.version) == ("duplicate", 2)
+
+
+def test_the_callers_copy_shows_what_is_stored_after_a_decision(moderator):
+    comment = make_comment()
+
+    event = services.hide(comment, actor=moderator, reason="spam")
+
+    # The admin and the desk redraw from this object: it must not show the old state.
+    assert (comment.status, comment.hidden_reason, comment.version) == ("hidden", "spam", 2)
+    assert comment.moderated_at == event.created_at
+
+
+def test_a_stale_copy_is_brought_up_to_date_by_a_decision_that_changes_nothing(moderator):
+    comment = make_comment()
+    stale = Comment.objects.get(pk=comment.pk)
+    services.approve(comment, actor=moderator)
+
+    assert services.approve(stale, actor=moderator) is None
+
+    assert (stale.status, stale.hidden_reason, stale.version) == ("approved", "", 2)
+    assert stale.moderated_at == comment.moderated_at is not None
+
+
+def test_the_dashboard_counts_each_decision_its_reversal_and_the_wait(moderator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation import dashboard
+
+    comment = make_comment(created_at=timezone.now() - timedelta(minutes=10))
+    services.hide(comment, actor=moderator, reason="spam")
+    services.approve(comment, actor=moderator)  # undoes the hide: a reversal
+
+    week = dashboard.period_ending_today(7)
+    [dana] = dashboard.decision_figures(week).moderators
+    assert (dana.name, dana.by_action, dana.reversals) == (
+        "Dana Scully",
+        {"hide": 1, "approve": 1},
+        1,
+    )
+    [waited] = [day for day in dashboard.wait_figures(week) if day.decided]
+    assert waited.decided == 1 and 600 <= waited.median_seconds < 660
+
+
+def test_a_reply_without_any_text_is_refused(moderator):
+    with pytest.raises(ValidationError) as refused:
+        services.reply(make_comment(), actor=moderator, body=None)
+    assert refused.value.messages == ["A reply needs some text."]
+    assert Comment.objects.count() == 1 and not ModerationEvent.objects.exists()
+
+
+def test_a_decision_made_as_the_page_was_drawn_is_no_conflict(moderator):
+    """The page drawn at that moment already showed it; only later decisions conflict."""
+    comment = make_comment()
+    services.hide(comment, actor=moderator, reason="spam")
+    comment.refresh_from_db()
+
+    result = services.bulk_approve(
+        [comment.pk], actor=moderator, unchanged_since=comment.moderated_at
+    )
+
+    assert (result.changed, result.conflicts) == (1, 0)

@@ -212,6 +212,7 @@ def test_an_edit_is_recorded_with_the_old_text_and_its_status(moderator):
     assert (edited.source_body, edited.body) == ("First", "<p>First</p>")
     assert edited.edited_at is not None
     event = ModerationEvent.objects.get(action="edit_reply")
+    assert event.actor_name == "Dana Scully"
     assert (event.status_before, event.status_after) == ("approved", "approved")
     assert (event.note, event.related_comment) == ("Previous text:\nFrist", staff_reply)
 
@@ -220,9 +221,14 @@ def test_an_edit_that_changes_nothing_records_nothing(moderator):
     staff_reply = services.reply(make_comment(status="approved"), actor=moderator, body="Same")
     before = snapshot()
 
-    services.edit_reply(staff_reply, actor=moderator, body="  Same \n")
+    unchanged = services.edit_reply(staff_reply, actor=moderator, body="  Same \n")
 
     assert snapshot() == before
+    assert (unchanged.pk, unchanged.source_body, unchanged.version) == (
+        staff_reply.pk,
+        "Same",
+        staff_reply.version,
+    )
     assert Comment.objects.get(pk=staff_reply.pk).edited_at is None
 
 

@@ -7,6 +7,7 @@ from articles.importers.service import import_file
 from articles.models import Comment
 from conftest import SEED
 from moderation.models import CommentTriage, ModerationEvent, TriageRules
+from moderation.triage.rules import TextPart
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,9 @@ def test_the_import_command_runs_the_hook_and_a_reimport_adds_nothing(tmp_path):
 def test_a_caller_may_pass_its_own_hook():
     seen = []
     import_file(SEED, after_load=seen.extend)
-    assert sorted(seen) == sorted(Comment.objects.values_list("pk", flat=True))
+    assert sorted(pk for pk, _ in seen) == sorted(Comment.objects.values_list("pk", flat=True))
+    # Each comment comes with what triage read from its text while the file was parsed.
+    assert all(isinstance(part, TextPart) and part.fingerprint for _, part in seen)
     assert not CommentTriage.objects.exists()
 
 

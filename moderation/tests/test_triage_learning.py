@@ -80,15 +80,34 @@ def test_training_on_the_fixture_ranks_held_out_hidden_comments_first(moderator,
     assert ranked[:hidden_count] == ["hidden"] * hidden_count
 
 
-def test_a_server_without_the_file_writes_it_from_the_database(moderator, settings, tmp_path):
+def test_a_server_without_the_file_scores_from_the_database(moderator, settings, tmp_path):
     settings.TRIAGE_MIN_DECISIONS = 60
     decide_fixture(moderator)
     model = learning.train()
+    texts = ["you pathetic idiot", "thanks for the balanced report"]
+    pipeline = learning.load_pipeline(model.version, model.file_name, model.sha256)
     learning._loaded.clear()
     settings.TRIAGE_MODEL_DIR = tmp_path / "another-server"
     scorer = learning.current_scorer()
     assert scorer.version == model.version
+    # The compiled table, stored with the version, scores as the trained pipeline does.
+    expected = [round(float(p), 4) for p in pipeline.predict_proba(texts)[:, 1]]
+    assert scorer.scores(texts) == expected
+    assert not (tmp_path / "another-server").exists()
+
+
+def test_a_version_stored_without_its_table_is_compiled_once(moderator, settings, tmp_path):
+    settings.TRIAGE_MIN_DECISIONS = 60
+    decide_fixture(moderator)
+    model = learning.train()
+    table = bytes(LearnedModel.objects.get(pk=model.pk).table)
+    LearnedModel.objects.filter(pk=model.pk).update(table=b"")
+    learning._loaded.clear()
+    settings.TRIAGE_MODEL_DIR = tmp_path / "another-server"
+    assert learning.current_scorer().version == model.version
+    # Compiled from the pipeline, written to this server's directory from the database first.
     assert (tmp_path / "another-server" / model.file_name).read_bytes() == bytes(model.data)
+    assert bytes(LearnedModel.objects.get(pk=model.pk).table) == table
 
 
 def test_each_score_is_explained_by_the_words_that_pushed_it(moderator, settings):

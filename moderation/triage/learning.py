@@ -15,7 +15,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 
@@ -23,6 +22,7 @@ from articles.models import Comment
 
 from ..models import ModerationEvent
 from .evidence import plain_text
+from .linear import LinearText, Terms, compile_logistic, tokens
 from .models import LearnedModel
 
 log = logging.getLogger(__name__)
@@ -112,27 +112,26 @@ def split(decisions: Decisions) -> int:
 
 
 class Scorer:
-    """A loaded model version: scores texts and names the words that pushed each score."""
+    """A model version, compiled (see `linear`): scores texts and names the words that
+    pushed each score; no scikit-learn needed."""
 
-    def __init__(self, pipeline, version: int):
-        self.pipeline = pipeline
+    def __init__(self, model: LinearText, version: int):
+        self.model = model
         self.version = version
 
+    def score(self, words: Terms | list[str]) -> float:
+        """The probability that the comment is hidden, from its `linear.tokens`."""
+        return round(self.model.probability(words), 4)
+
     def scores(self, texts: list[str]) -> list[float]:
-        if not texts:
-            return []
-        return [round(float(p), 4) for p in self.pipeline.predict_proba(texts)[:, 1]]
+        return [self.score(tokens(text)) for text in texts]
 
     def explain(self, text: str, top: int = EXPLAIN_WORDS) -> list[dict]:
+        return self.explain_words(tokens(text), top)
+
+    def explain_words(self, words: Terms | list[str], top: int = EXPLAIN_WORDS) -> list[dict]:
         """The words (and word pairs) that pushed the score most, toward hidden or approved."""
-        words = self.pipeline.named_steps["words"]
-        coefficients = self.pipeline.named_steps["classifier"].coef_[0]
-        row = words.transform([text])
-        names = words.get_feature_names_out()
-        pushes = [
-            (float(value * coefficients[index]), names[index])
-            for index, value in zip(row.indices, row.data, strict=True)
-        ]
+        pushes = self.model.pushes(words)
         pushes.sort(key=lambda push: abs(push[0]), reverse=True)
         return [
             {
@@ -142,6 +141,10 @@ class Scorer:
             }
             for weight, name in pushes[:top]
         ]
+
+
+def compile_pipeline(pipeline) -> LinearText:
+    return compile_logistic(pipeline.named_steps["words"], pipeline.named_steps["classifier"])
 
 
 def fit(texts: list[str], hidden: list[int]):
@@ -208,6 +211,8 @@ def train(*, by=None, threshold: float | None = None) -> LearnedModel:
 
 
 def store(pipeline, *, decisions: int, metrics: dict, by=None) -> LearnedModel:
+    import joblib
+
     buffer = io.BytesIO()
     joblib.dump(pipeline, buffer, compress=3)
     data = buffer.getvalue()
@@ -218,6 +223,8 @@ def store(pipeline, *, decisions: int, metrics: dict, by=None) -> LearnedModel:
         file_name=f"triage-model-v{version}.joblib",
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
+        # What imports score with: compiled now, so they never load scikit-learn.
+        table=compile_pipeline(pipeline).to_bytes(),
         trained_by=by,
         decisions=decisions,
         metrics=metrics,
@@ -241,18 +248,25 @@ _loaded: dict[int, Scorer] = {}
 
 def current_scorer() -> Scorer | None:
     """The newest model, loaded once per process; None before the first training."""
-    latest = (
-        LearnedModel.objects.order_by("-version")
-        .values_list("version", "file_name", "sha256")
-        .first()
-    )
+    latest = LearnedModel.objects.order_by("-version").values_list("version", flat=True).first()
     if latest is None:
         return None
-    version, file_name, sha256 = latest
-    if version not in _loaded:
+    if latest not in _loaded:
         _loaded.clear()
-        _loaded[version] = Scorer(load_pipeline(version, file_name, sha256), version)
-    return _loaded[version]
+        _loaded[latest] = Scorer(load_table(latest), latest)
+    return _loaded[latest]
+
+
+def load_table(version: int) -> LinearText:
+    """The version's compiled table; a version trained before tables were stored is
+    compiled from its pipeline once (that loads scikit-learn) and the table kept."""
+    table = LearnedModel.objects.filter(version=version).values_list("table", flat=True).get()
+    if table:
+        return LinearText.from_bytes(bytes(table))
+    model = LearnedModel.objects.get(version=version)
+    compiled = compile_pipeline(load_pipeline(version, model.file_name, model.sha256))
+    LearnedModel.objects.filter(version=version).update(table=compiled.to_bytes())
+    return compiled
 
 
 def load_pipeline(version: int, file_name: str, sha256: str):
@@ -263,4 +277,6 @@ def load_pipeline(version: int, file_name: str, sha256: str):
         log.info("writing triage model v%s to %s from the database", version, path)
         data = bytes(LearnedModel.objects.get(version=version).data)
         write_file(file_name, data)
+    import joblib
+
     return joblib.load(io.BytesIO(data))

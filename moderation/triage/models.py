@@ -142,6 +142,10 @@ class LearnedModel(models.Model):
     # The file's bytes too: an app server whose MODEL_DIR lacks the file writes it from here.
     data = models.BinaryField()
     sha256 = models.CharField(max_length=64)
+    # The model compiled to a lookup table (`linear.LinearText.to_bytes`): what scoring
+    # reads, so no process but training's loads scikit-learn. Empty for versions trained
+    # before it was kept; they are compiled on first use.
+    table = models.BinaryField(blank=True, default=b"")
     trained_at = models.DateTimeField(default=timezone.now)
     trained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

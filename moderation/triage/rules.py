@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from articles.models import Comment
@@ -10,8 +13,9 @@ from articles.models import Comment
 from . import learning
 from .authors import AuthorStats, author_key, author_stats, earlier_texts, text_hash
 from .evidence import domain, domain_set, in_domains, links, plain_text
+from .linear import Terms
 from .models import Rule, TriageRules
-from .scores import offensive_scores
+from .scores import offensive_model
 from .words import Hit, Text, WordList, snippet
 
 Status = Comment.Status
@@ -63,6 +67,60 @@ class Draft:
         )
 
 
+def marker(rule: Rule, summary: str, *, holds: bool = True, **evidence) -> dict:
+    return {
+        "rule": rule.value,
+        "label": rule.label,
+        "summary": summary,
+        "holds": holds,
+        "evidence": evidence,
+    }
+
+
+@dataclass(slots=True)
+class TextPart:
+    """What the rules find in a comment's own text and author fields, without the database:
+    made in the import's parse worker (see `precompute`) or while judging."""
+
+    fingerprint: str  # the rules and models it was made with (`Triage.fingerprint`)
+    text_hash: str = ""
+    author_key: str = ""
+    offensive: float | None = None
+    learned: float | None = None
+    banned: bool = False
+    # Markers in the order a verdict lists them: words and links come before the author's
+    # and repeat markers, removed markup and the scores after them.
+    before: tuple[dict, ...] = ()
+    after: tuple[dict, ...] = ()
+
+    # Pickled (from the parse worker) as one tuple; the import keeps one part per comment
+    # until its end, so an author's key is kept once however many comments they wrote.
+    def __getstate__(self) -> tuple:
+        return (
+            self.fingerprint,
+            self.text_hash,
+            self.author_key,
+            self.offensive,
+            self.learned,
+            self.banned,
+            self.before,
+            self.after,
+        )
+
+    def __setstate__(self, state: tuple) -> None:
+        (
+            self.fingerprint,
+            self.text_hash,
+            author_key,
+            self.offensive,
+            self.learned,
+            self.banned,
+            self.before,
+            self.after,
+        ) = state
+        self.author_key = sys.intern(author_key)
+
+
 @dataclass
 class Verdict:
     markers: list[dict] = field(default_factory=list)
@@ -84,15 +142,7 @@ class Verdict:
         return sum(1 for m in self.markers if m["holds"]) + max(scores, default=0.0)
 
     def add(self, rule: Rule, summary: str, *, holds: bool = True, **evidence) -> None:
-        self.markers.append(
-            {
-                "rule": rule.value,
-                "label": rule.label,
-                "summary": summary,
-                "holds": holds,
-                "evidence": evidence,
-            }
-        )
+        self.markers.append(marker(rule, summary, holds=holds, **evidence))
 
 
 class Triage:
@@ -113,26 +163,90 @@ class Triage:
         if scorer is None and use_learned:
             scorer = learning.current_scorer()
         self.scorer = scorer
+        self.offensive = offensive_model() if rules.offensive_enabled else None
+        self.fingerprint = fingerprint(rules, scorer)
 
-    def judge(self, drafts: list[Draft]) -> list[Verdict]:
-        """A verdict per draft, in order: a few queries and two vectorised scores per batch."""
-        texts = [plain_text(d.body) for d in drafts]
-        searchable = [Text(t) for t in texts]
+    def judge(
+        self,
+        drafts: list[Draft],
+        parts: list[TextPart | None] | None = None,
+        *,
+        stats: dict[str, AuthorStats] | None = None,
+        repeats: dict[str, list[str]] | None = None,
+    ) -> list[Verdict]:
+        """A verdict per draft, in order: a few queries per batch.
+
+        `parts[i]`, when given and made with these rules, is drafts[i]'s text already
+        read (by the import's parse worker); the draft then needs no body. `stats` and
+        `repeats`, when given, are the authors' records and the texts seen, read once for
+        a whole import (see service.triage_new_comments)."""
+        if parts is None:
+            parts = [None] * len(drafts)
+        parts = [self.text_part(draft, part) for draft, part in zip(drafts, parts, strict=True)]
         verdicts = [
-            Verdict(text_hash=text_hash(t), author_key=author_key(d.author_name, d.author_email))
-            for d, t in zip(drafts, searchable, strict=True)
+            Verdict(
+                text_hash=part.text_hash,
+                author_key=part.author_key,
+                offensive=part.offensive,
+                learned=part.learned,
+                learned_version=self.scorer.version if part.learned is not None else None,
+            )
+            for part in parts
         ]
-        stats = self.author_stats({v.author_key for v in verdicts if v.author_key})
-        repeats = self.repeats(drafts, verdicts)
-        offensive = offensive_scores(texts) if self.rules.offensive_enabled else []
-        learned = self.scorer.scores(texts) if self.scorer else []
-        for at, (draft, text, verdict) in enumerate(zip(drafts, searchable, verdicts, strict=True)):
-            if offensive:
-                verdict.offensive = offensive[at]
-            if learned:
-                verdict.learned, verdict.learned_version = learned[at], self.scorer.version
-            self.mark(draft, text, verdict, stats.get(verdict.author_key), repeats)
+        if stats is None:
+            stats = self.author_stats({v.author_key for v in verdicts if v.author_key})
+        if repeats is None:
+            repeats = self.repeats(drafts, verdicts)
+        for draft, part, verdict in zip(drafts, parts, verdicts, strict=True):
+            self.mark(draft, part, verdict, stats.get(verdict.author_key), repeats)
         return verdicts
+
+    def text_part(self, draft: Draft | None, part: TextPart | None) -> TextPart | None:
+        """`part` if it was read with these rules, else the draft read now (None: none)."""
+        if part is not None and part.fingerprint == self.fingerprint:
+            return part
+        return None if draft is None else self.read(draft)
+
+    def read(self, draft: Draft) -> TextPart:
+        """The text-only part of the judgement: words, links, removed markup, both scores."""
+        text = plain_text(draft.body)
+        searchable = Text(text)
+        part = TextPart(
+            self.fingerprint,
+            text_hash=text_hash(searchable),
+            author_key=author_key(draft.author_name, draft.author_email),
+        )
+        before, after = [], []
+        if banned := (self.banned.find(searchable) if self.banned else []):
+            part.banned = True
+            before.append(
+                marker(Rule.BANNED_WORDS, words_summary("banned", banned), **hits(text, banned))
+            )
+        if suspect := (self.suspect.find(searchable) if self.suspect else []):
+            before.append(
+                marker(Rule.SUSPECT_WORDS, words_summary("suspect", suspect), **hits(text, suspect))
+            )
+        before.extend(self.link_markers(draft, text))
+        if self.rules.markup_enabled and draft.sanitised_away:
+            removed = draft.sanitised_away
+            after.append(
+                marker(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
+            )
+        if self.offensive is not None or self.scorer is not None:
+            # One tokenisation and count for both scores; in ASCII text without "_" the
+            # words already found are the models' tokens (plus one-letter words, which
+            # count for nothing): no second pass over the text.
+            if text.isascii() and "_" not in text:
+                words = Terms(searchable.plain_words)
+            else:
+                words = Terms.of(text)
+            if self.offensive is not None:
+                part.offensive = round(self.offensive.probability(words), 4)
+            if self.scorer is not None:
+                part.learned = self.scorer.score(words)
+            after.extend(self.score_markers(words, part))
+        part.before, part.after = tuple(before), tuple(after)
+        return part
 
     def author_stats(self, keys: set[str]) -> dict[str, AuthorStats]:
         r = self.rules
@@ -158,23 +272,40 @@ class Triage:
                 seen[verdict.text_hash].append(verdict.author_key)
         return seen
 
-    def mark(self, draft, text: Text, verdict: Verdict, stats, repeats) -> None:
-        banned = self.banned.find(text) if self.banned else []
-        if banned:
-            summary = words_summary("banned", banned)
-            verdict.add(Rule.BANNED_WORDS, summary, **hits(text.text, banned))
-        if suspect := (self.suspect.find(text) if self.suspect else []):
-            summary = words_summary("suspect", suspect)
-            verdict.add(Rule.SUSPECT_WORDS, summary, **hits(text.text, suspect))
-        self.mark_links(draft, text.text, verdict)
+    def import_repeats(self, parts: Iterable[TextPart]) -> dict[str, list[str]]:
+        """`repeats` for a whole import's comments (which have no triage rows yet): texts
+        seen once, and nowhere else, are left out (they mark nothing) to keep it small."""
+        if not self.rules.repeat_enabled:
+            return {}
+        first: dict[str, str] = {}  # text hash -> its first author in the import
+        again: dict[str, list[str]] = {}  # texts the import has more than once
+        for part in parts:
+            if not (text := part.text_hash):
+                continue
+            if text in again:
+                again[text].append(part.author_key)
+            elif text in first:
+                again[text] = [first[text], part.author_key]
+            else:
+                first[text] = part.author_key
+        earlier: dict[str, list[str]] = defaultdict(list)
+        for text, author in earlier_texts(set(first), []):
+            earlier[text].append(author)
+        keep_single = self.rules.repeat_min_authors <= 1
+        seen = {}
+        for text, author in first.items():
+            authors = earlier.get(text, []) + again.get(text, [author])
+            if len(authors) > 1 or keep_single:
+                seen[text] = authors
+        return seen
+
+    def mark(self, draft: Draft, part: TextPart, verdict: Verdict, stats, repeats) -> None:
+        verdict.markers.extend(part.before)
         self.mark_author(draft, verdict, stats)
         self.mark_repeat(verdict, repeats)
-        if self.rules.markup_enabled and draft.sanitised_away:
-            removed = draft.sanitised_away
-            verdict.add(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
-        self.mark_scores(text.text, verdict)
+        verdict.markers.extend(part.after)
         if draft.undecided:
-            if banned:
+            if part.banned:
                 verdict.decision = Rule.BANNED_WORDS
             elif self.trusted(stats) and not verdict.holds:
                 verdict.decision = Rule.TRUSTED_AUTHOR
@@ -185,24 +316,30 @@ class Triage:
                     holds=False,
                 )
 
-    def mark_links(self, draft: Draft, text: str, verdict: Verdict) -> None:
+    def link_markers(self, draft: Draft, text: str) -> list[dict]:
         if not self.rules.links_enabled:
-            return
+            return []
         found = links(draft.body, text)
+        if not found:
+            return []
         hosts = [domain(url) for url in found]
         denied = sorted({d for h in hosts if (d := in_domains(h, self.denied))})
         counted = [h for h in hosts if not in_domains(h, self.allowed)]
         limit = self.rules.max_links
+        markers = []
         if len(counted) > limit:
-            verdict.add(
-                Rule.LINKS,
-                f"{len(counted)} links, limit {limit}",
-                count=len(counted),
-                limit=limit,
-                domains=sorted(set(counted)),
+            markers.append(
+                marker(
+                    Rule.LINKS,
+                    f"{len(counted)} links, limit {limit}",
+                    count=len(counted),
+                    limit=limit,
+                    domains=sorted(set(counted)),
+                )
             )
         if denied:
-            verdict.add(Rule.LINKS, "links to " + ", ".join(denied), denied=denied)
+            markers.append(marker(Rule.LINKS, "links to " + ", ".join(denied), denied=denied))
+        return markers
 
     def mark_author(self, draft: Draft, verdict: Verdict, stats: AuthorStats | None) -> None:
         r = self.rules
@@ -251,28 +388,56 @@ class Triage:
                 Rule.REPEAT_POST, f"the same text from {distinct} authors", authors=distinct
             )
 
-    def mark_scores(self, text: str, verdict: Verdict) -> None:
+    def score_markers(self, words: Terms, part: TextPart) -> list[dict]:
         r = self.rules
-        if verdict.offensive is not None and verdict.offensive >= r.offensive_threshold:
-            verdict.add(
-                Rule.OFFENSIVE,
-                f"offensive-language score {verdict.offensive:.2f} (threshold "
-                f"{r.offensive_threshold:.2f})",
-                score=verdict.offensive,
-                threshold=r.offensive_threshold,
+        markers = []
+        if part.offensive is not None and part.offensive >= r.offensive_threshold:
+            markers.append(
+                marker(
+                    Rule.OFFENSIVE,
+                    f"offensive-language score {part.offensive:.2f} (threshold "
+                    f"{r.offensive_threshold:.2f})",
+                    score=part.offensive,
+                    threshold=r.offensive_threshold,
+                )
             )
         if (
             r.learned_hold_enabled
-            and verdict.learned is not None
-            and verdict.learned >= r.learned_threshold
+            and part.learned is not None
+            and part.learned >= r.learned_threshold
         ):
-            verdict.add(
-                Rule.LEARNED,
-                f"learned score {verdict.learned:.2f} (threshold {r.learned_threshold:.2f})",
-                score=verdict.learned,
-                threshold=r.learned_threshold,
-                words=self.scorer.explain(text),
+            markers.append(
+                marker(
+                    Rule.LEARNED,
+                    f"learned score {part.learned:.2f} (threshold {r.learned_threshold:.2f})",
+                    score=part.learned,
+                    threshold=r.learned_threshold,
+                    words=self.scorer.explain_words(words),
+                )
             )
+        return markers
+
+
+# What a TextPart depends on: a part made with other rules (or another model) is read again.
+TEXT_RULE_FIELDS = (
+    "banned_words",
+    "suspect_words",
+    "links_enabled",
+    "max_links",
+    "allowed_domains",
+    "denied_domains",
+    "markup_enabled",
+    "offensive_enabled",
+    "offensive_threshold",
+    "learned_hold_enabled",
+    "learned_threshold",
+)
+
+
+def fingerprint(rules: TriageRules, scorer: learning.Scorer | None) -> str:
+    values = [getattr(rules, name) for name in TEXT_RULE_FIELDS]
+    values.append(scorer.version if scorer else None)
+    return hashlib.sha1(repr(values).encode(), usedforsecurity=False).hexdigest()
 
 
 def words_summary(kind: str, found: list[Hit]) -> str:

@@ -3,8 +3,11 @@ and on the rules page's test box. Every state change goes through moderation.ser
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -13,7 +16,7 @@ from articles.models import Comment
 
 from .. import services
 from .models import CommentTriage, Rule, TriageRules
-from .rules import DRAFT_FIELDS, Draft, Triage, Verdict
+from .rules import DRAFT_FIELDS, Draft, TextPart, Triage, Verdict
 
 Status = Comment.Status
 CHUNK = 5000
@@ -33,9 +36,93 @@ class RunResult:
         )
 
 
-def triage_new_comments(comment_ids: Iterable[int]) -> RunResult:
-    """The import hook: judge the comments an import just created, in its transaction."""
-    return judge_and_apply(sorted(comment_ids), Triage(TriageRules.current()))
+def triage_new_comments(created: Iterable[tuple[int, TextPart | None]]) -> RunResult:
+    """The import hook: judge the comments an import just created, in its transaction.
+
+    `created` is (comment id, what `precompute` read from its text in the parse worker, or
+    None); a comment whose text was read needs no body from the database.
+
+    Every comment of the import is judged against the site as the import left it: the
+    authors' records and the texts seen are read once, for all of them (so a verdict does
+    not depend on where chunks happen to split the file), and the rules' decisions are
+    applied after all are judged.
+    """
+    triage = Triage(TriageRules.current())
+    # A list sorted by id, not a dict: an import keeps 100,000s of these until its end.
+    created = read_unread(sorted(created, key=itemgetter(0)), triage)
+    stats = triage.author_stats({p.author_key for _, p in created if p.author_key})
+    repeats = triage.import_repeats(p for _, p in created)
+    result, banned, trusted = RunResult(), [], []
+    for start in range(0, len(created), CHUNK):
+        chunk = created[start : start + CHUNK]
+        parts = dict(chunk)
+        drafts = status_drafts([pk for pk, _ in chunk])
+        verdicts = triage.judge(drafts, [parts[d.pk] for d in drafts], stats=stats, repeats=repeats)
+        save_verdicts(drafts, verdicts, many=True)
+        for draft, verdict in zip(drafts, verdicts, strict=True):
+            if verdict.decision == Rule.BANNED_WORDS:
+                banned.append(draft.pk)
+            elif verdict.decision == Rule.TRUSTED_AUTHOR:
+                trusted.append(draft.pk)
+        result.judged += len(drafts)
+        result.held += sum(1 for v in verdicts if v.holds and v.decision is None)
+    apply_decisions(result, banned, trusted)
+    return result
+
+
+def read_unread(
+    created: list[tuple[int, TextPart | None]], triage: Triage
+) -> list[tuple[int, TextPart]]:
+    """`created` with the comments whose text was not read (with these rules) read from
+    their stored rows; without any deleted meanwhile."""
+    unread = [pk for pk, part in created if triage.text_part(None, part) is None]
+    if not unread:
+        return created
+    read = {}
+    for start in range(0, len(unread), CHUNK):
+        for draft in stored_drafts(unread[start : start + CHUNK]):
+            read[draft.pk] = triage.read(draft)
+    fresh = set(unread)
+    return [
+        (pk, read[pk] if pk in fresh else part)
+        for pk, part in created
+        if pk not in fresh or pk in read
+    ]
+
+
+def status_drafts(ids: list[int]) -> list[Draft]:
+    """Sorted ids' comments as the rules' decisions need them: no text (it was read), in one
+    query over the ids' range (not `pk IN (…)`: ~5-20 µs a value of the ORM's time)."""
+    wanted = set(ids)
+    rows = Comment.objects.filter(pk__range=(ids[0], ids[-1])).order_by("pk")
+    return [
+        Draft(
+            body="",
+            pk=pk,
+            status=status,
+            undecided=status == Status.PENDING and moderated_at is None,
+            sanitised_away=NOTHING,
+        )
+        for pk, status, moderated_at in rows.values_list("pk", "status", "moderated_at")
+        if pk in wanted
+    ]
+
+
+NOTHING: list[str] = []  # shared, never changed: a draft without text removes nothing
+
+
+def apply_decisions(result: RunResult, banned: list[int], trusted: list[int]) -> None:
+    if banned:
+        result.hidden += services.decide_by_rule(
+            banned,
+            rule=Rule.BANNED_WORDS,
+            status=Status.HIDDEN,
+            reason=Comment.HiddenReason.BANNED_WORD,
+        )
+    if trusted:
+        result.approved += services.decide_by_rule(
+            trusted, rule=Rule.TRUSTED_AUTHOR, status=Status.APPROVED
+        )
 
 
 def run_over_pending(
@@ -67,17 +154,7 @@ def judge_and_apply(ids: list[int], triage: Triage) -> RunResult:
         trusted = [
             d.pk for d, v in zip(drafts, verdicts, strict=True) if v.decision == Rule.TRUSTED_AUTHOR
         ]
-        if banned:
-            result.hidden += services.decide_by_rule(
-                banned,
-                rule=Rule.BANNED_WORDS,
-                status=Status.HIDDEN,
-                reason=Comment.HiddenReason.BANNED_WORD,
-            )
-        if trusted:
-            result.approved += services.decide_by_rule(
-                trusted, rule=Rule.TRUSTED_AUTHOR, status=Status.APPROVED
-            )
+        apply_decisions(result, banned, trusted)
         result.judged += len(drafts)
         result.held += sum(1 for v in verdicts if v.holds and v.decision is None)
     return result
@@ -102,39 +179,76 @@ SAVED_COLUMNS = (
 )
 
 
-def save_verdicts(drafts: list[Draft], verdicts: list[Verdict]) -> None:
-    """Insert or replace each comment's triage row: one INSERT … ON CONFLICT, many rows.
+def save_verdicts(drafts: list[Draft], verdicts: list[Verdict], *, many: bool = False) -> None:
+    """Insert or replace each comment's triage row.
 
     The ORM's bulk_create spends ~0.4 ms of Python per row compiling values; this is the
-    import's hot path, so the values are adapted here once per column type.
+    import's hot path, so rows are written here: one executemany of INSERT … ON CONFLICT,
+    or (`many`, on PostgreSQL) COPY into a temporary table and one INSERT … SELECT from it,
+    several times faster for thousands of rows.
     """
-    markers_field = CommentTriage._meta.get_field("markers")
+    if not drafts:
+        return
+    quote = connection.ops.quote_name
+    table = quote(CommentTriage._meta.db_table)
+    columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
+    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in SAVED_COLUMNS)
+    upsert = f" ON CONFLICT ({quote('comment_id')}) DO UPDATE SET {updates}"
+    if many and connection.vendor == "postgresql":
+        copy_rows(drafts, verdicts, table, columns, upsert)
+        return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    if connection.vendor == "postgresql":
+        markers_field = CommentTriage._meta.get_field("markers")
+        as_json = partial(markers_field.get_db_prep_save, connection=connection)
+    else:  # JSON text, as the field's own json.dumps writes it (~50 µs a row less)
+        as_json = json_text
     rows = [
-        (
+        (pk, as_json(markers), *rest, now) for pk, markers, *rest in row_values(drafts, verdicts)
+    ]
+    marks = ", ".join(["%s"] * (len(SAVED_COLUMNS) + 1))
+    with connection.cursor() as cursor:  # only names from this module are formatted in
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks}){upsert}", rows)  # noqa: S608
+
+
+def json_text(markers: list[dict]) -> str:
+    return json.dumps(markers) if markers else "[]"
+
+
+def row_values(drafts: list[Draft], verdicts: list[Verdict]):
+    """(comment id, markers, marker_rules, … author_key): the columns before evaluated_at."""
+    for draft, verdict in zip(drafts, verdicts, strict=True):
+        markers = verdict.markers
+        yield (
             draft.pk,
-            markers_field.get_db_prep_save(verdict.markers, connection),
-            "".join(f",{m['rule']}" for m in verdict.markers) + ("," if verdict.markers else ""),
+            markers,
+            f",{','.join([m['rule'] for m in markers])}," if markers else "",
             verdict.offensive,
             verdict.learned,
             verdict.learned_version,
             verdict.likelihood,
             verdict.text_hash,
             verdict.author_key[:330],
-            now,
         )
-        for draft, verdict in zip(drafts, verdicts, strict=True)
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("comment_id", *SAVED_COLUMNS))
-    updates = ", ".join(f"{quote(c)} = excluded.{quote(c)}" for c in SAVED_COLUMNS)
-    sql = (  # only names from this module are formatted in
-        f"INSERT INTO {quote(CommentTriage._meta.db_table)} ({columns})"  # noqa: S608
-        f" VALUES ({', '.join(['%s'] * (len(SAVED_COLUMNS) + 1))})"
-        f" ON CONFLICT ({quote('comment_id')}) DO UPDATE SET {updates}"
-    )
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+
+
+INCOMING = "moderation_triage_incoming"
+
+
+def copy_rows(drafts, verdicts, table: str, columns: str, upsert: str) -> None:
+    """PostgreSQL: COPY into a temporary table (gone at commit), then one upsert from it."""
+    now = timezone.now()
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(
+            f"DROP TABLE IF EXISTS {INCOMING};"
+            f" CREATE TEMPORARY TABLE {INCOMING} (LIKE {table}) ON COMMIT DROP"
+        )
+        with cursor.cursor.copy(f"COPY {INCOMING} ({columns}) FROM STDIN") as copy:
+            for pk, markers, *rest in row_values(drafts, verdicts):
+                copy.write_row((pk, json_text(markers), *rest, now))
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {INCOMING}{upsert}"  # noqa: S608
+        )
 
 
 @dataclass

@@ -1,0 +1,273 @@
+"""Linear text models over TF-IDF, compiled into lookup tables and scored in plain Python.
+
+Both scores are a scikit-learn TfidfVectorizer followed by linear models: the offensive
+score (alt-profanity-check: unigrams, English stop words, five LinearSVC folds, each with a
+sigmoid calibration, averaged) and the learned score (word 1-2 grams, sublinear tf,
+logistic regression). Scoring one comment through scikit-learn costs ~70-110 µs of Python
+and importing it ~120 MB of memory; an import of 100,000 comments pays both. The same
+arithmetic over a dict (term -> column) and arrays (idf, weights) gives the same
+probabilities (to ~1e-15) from one tokenisation shared by both models.
+
+This module imports neither Django nor scikit-learn at import time: the parse worker and
+the compile subprocess both use it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import re
+import zlib
+from array import array
+from collections import Counter
+from collections.abc import Sequence
+from operator import mul
+
+# scikit-learn's default token_pattern; lowercase=True is str.lower(), as sklearn does it.
+TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # noqa: S105 - a regular expression
+TOKEN = re.compile(TOKEN_PATTERN)
+FORMAT = 1
+
+
+def tokens(text: str) -> list[str]:
+    """The words both models count (shared: one tokenisation per text)."""
+    return TOKEN.findall(text.lower())
+
+
+class Terms:
+    """A text's words, counted once (in C: Counter, pairwise) for every model that reads it.
+
+    `words` are `tokens(text)`, or any list that adds one-letter words to them (those are in
+    no vocabulary, so they count for nothing; word pairs are made without them)."""
+
+    __slots__ = ("_bigrams", "_unigrams", "words")
+
+    def __init__(self, words: list[str]):
+        self.words = words
+        self._unigrams: Counter | None = None
+        self._bigrams: Counter | None = None
+
+    @classmethod
+    def of(cls, text: str) -> Terms:
+        return cls(tokens(text))
+
+    @property
+    def unigrams(self) -> Counter:
+        if self._unigrams is None:
+            self._unigrams = Counter(self.words)
+        return self._unigrams
+
+    @property
+    def bigrams(self) -> Counter:
+        """Word pairs as scikit-learn writes them: "first second"."""
+        if self._bigrams is None:
+            words = itertools.compress(self.words, map((1).__lt__, map(len, self.words)))
+            self._bigrams = Counter(map(" ".join, itertools.pairwise(words)))
+        return self._bigrams
+
+
+def as_terms(words: Terms | list[str]) -> Terms:
+    return words if isinstance(words, Terms) else Terms(words)
+
+
+def expit(x: float) -> float:
+    # scipy.special.expit, written so neither branch overflows.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+class LinearText:
+    """TF-IDF (l2-normalised) then one or more linear models over the same columns.
+
+    `calibration` (one (a, b) per model) turns each decision d into expit(-(a*d + b)) and
+    the probability is their mean (CalibratedClassifierCV, sigmoid); without it the
+    probability is expit(d) (logistic regression).
+    """
+
+    def __init__(
+        self,
+        *,
+        terms: Sequence[str],
+        idf: Sequence[float],
+        weights: Sequence[Sequence[float]],
+        intercepts: Sequence[float],
+        calibration: Sequence[Sequence[float]] | None = None,
+        sublinear_tf: bool = False,
+        ngram_max: int = 1,
+    ):
+        self.terms = list(terms)
+        self.columns = {term: at for at, term in enumerate(self.terms)}
+        if not (len(idf) == len(self.terms) and all(len(w) == len(self.terms) for w in weights)):
+            raise ValueError("terms, idf and weights differ in length")
+        # One more column, idf 0 and weight 0, that every unknown term maps to: scoring then
+        # runs as C-level map/sum over the text's terms with no test per term.
+        self.unknown = len(self.terms)
+        self.idf = array("d", [*idf, 0.0])
+        self.weights = [array("d", [*w, 0.0]) for w in weights]
+        self.intercepts = [float(b) for b in intercepts]
+        self.calibration = [(float(a), float(b)) for a, b in calibration] if calibration else None
+        self.sublinear_tf = sublinear_tf
+        self.ngram_max = ngram_max
+
+    # -- scoring ------------------------------------------------------------------
+    def columns_and_counts(self, terms: Terms) -> tuple[list[int], list[int]]:
+        """The column (or `unknown`) and the count of each distinct term of the text."""
+        column, unknown = self.columns.get, itertools.repeat(self.unknown)
+        at = list(map(column, terms.unigrams.keys(), unknown))
+        counts = list(terms.unigrams.values())
+        if self.ngram_max >= 2:
+            at += map(column, terms.bigrams.keys(), unknown)
+            counts += terms.bigrams.values()
+        return at, counts
+
+    def raw(self, terms: Terms) -> tuple[list[int], list[float]]:
+        """Columns and un-normalised TF-IDF values (sublinear tf: 1 + log n, as sklearn)."""
+        at, counts = self.columns_and_counts(terms)
+        tf = map(float(1).__add__, map(math.log, counts)) if self.sublinear_tf else counts
+        return at, list(map(mul, tf, map(self.idf.__getitem__, at)))
+
+    def values(self, words: Terms | list[str]) -> dict[int, float]:
+        """Column -> the text's l2-normalised TF-IDF value (what transform() gives)."""
+        at, raw = self.raw(as_terms(words))
+        norm = math.sqrt(sum(map(mul, raw, raw)))
+        if not norm:
+            return {}
+        return {c: v / norm for c, v in zip(at, raw, strict=True) if c != self.unknown}
+
+    def decisions(self, words: Terms | list[str]) -> list[float]:
+        """Each model's decision function: (raw · weights) / ‖raw‖ + intercept."""
+        at, raw = self.raw(as_terms(words))
+        norm = math.sqrt(sum(map(mul, raw, raw)))
+        if not norm:
+            return list(self.intercepts)
+        return [
+            sum(map(mul, raw, map(w.__getitem__, at))) / norm + b
+            for w, b in zip(self.weights, self.intercepts, strict=True)
+        ]
+
+    def probability(self, words: Terms | list[str]) -> float:
+        decisions = self.decisions(words)
+        if self.calibration is None:
+            return expit(decisions[0])
+        calibrated = [
+            expit(-(a * d + b)) for d, (a, b) in zip(decisions, self.calibration, strict=True)
+        ]
+        return sum(calibrated) / len(calibrated)
+
+    def score(self, text: str) -> float:
+        return self.probability(tokens(text))
+
+    def pushes(self, words: Terms | list[str]) -> list[tuple[float, str]]:
+        """(value x weight, term) of each of the text's terms, for the first model, in
+        column order (as scikit-learn's sparse row lists them)."""
+        weights = self.weights[0]
+        values = sorted(self.values(words).items())
+        return [(v * weights[at], self.terms[at]) for at, v in values]
+
+    # -- storing ------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        data = {
+            "format": FORMAT,
+            "terms": self.terms,
+            "idf": list(self.idf)[:-1],  # without the unknown terms' column
+            "weights": [list(w)[:-1] for w in self.weights],
+            "intercepts": self.intercepts,
+            "calibration": self.calibration,
+            "sublinear_tf": self.sublinear_tf,
+            "ngram_max": self.ngram_max,
+        }
+        # json writes floats with repr(): they read back bit for bit.
+        return zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6)
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> LinearText:
+        data = json.loads(zlib.decompress(blob))
+        if data.get("format") != FORMAT:
+            raise ValueError(f"unknown compiled model format {data.get('format')!r}")
+        del data["format"]
+        return cls(**data)
+
+
+# -- compiling from scikit-learn (training time, or once for the offensive score) ---------
+def vectorizer_settings(vectorizer) -> dict:
+    """What LinearText needs from a fitted TfidfVectorizer; refuses what it cannot copy."""
+    params = vectorizer.get_params()
+    low, high = params["ngram_range"]
+    supported = (
+        params["analyzer"] == "word"
+        and params["lowercase"]
+        and params["token_pattern"] == TOKEN_PATTERN
+        and params["tokenizer"] is None
+        and params["preprocessor"] is None
+        and params["strip_accents"] is None
+        and params["input"] == "content"
+        and params["norm"] == "l2"
+        and params["use_idf"]
+        and not params["binary"]
+        and low == 1
+        and high in (1, 2)
+        # Stop words are dropped before n-grams are made: only unigrams can ignore them
+        # (a stop word is then simply not in the vocabulary).
+        and (high == 1 or not params["stop_words"])
+    )
+    if not supported:
+        raise ValueError(f"cannot compile this vectorizer: {params}")
+    vocabulary = vectorizer.vocabulary_
+    terms = [""] * len(vocabulary)
+    for term, at in vocabulary.items():
+        terms[at] = term
+    return {
+        "terms": terms,
+        "idf": [float(v) for v in vectorizer.idf_],
+        "sublinear_tf": bool(params["sublinear_tf"]),
+        "ngram_max": high,
+    }
+
+
+def compile_logistic(vectorizer, classifier) -> LinearText:
+    """A fitted TfidfVectorizer + binary LogisticRegression (the learned score)."""
+    if len(classifier.classes_) != 2:
+        raise ValueError("only a binary classifier compiles")
+    return LinearText(
+        **vectorizer_settings(vectorizer),
+        weights=[[float(w) for w in classifier.coef_[0]]],
+        intercepts=[float(classifier.intercept_[0])],
+    )
+
+
+def compile_calibrated(vectorizer, calibrated) -> LinearText:
+    """A fitted TfidfVectorizer + CalibratedClassifierCV (sigmoid) over linear models."""
+    if calibrated.method != "sigmoid" or len(calibrated.classes_) != 2:
+        raise ValueError("only a binary, sigmoid-calibrated classifier compiles")
+    weights, intercepts, calibration = [], [], []
+    for fold in calibrated.calibrated_classifiers_:
+        (calibrator,) = fold.calibrators
+        weights.append([float(w) for w in fold.estimator.coef_[0]])
+        intercepts.append(float(fold.estimator.intercept_[0]))
+        calibration.append((float(calibrator.a_), float(calibrator.b_)))
+    return LinearText(
+        **vectorizer_settings(vectorizer),
+        weights=weights,
+        intercepts=intercepts,
+        calibration=calibration,
+    )
+
+
+def compile_profanity_check() -> LinearText:
+    """alt-profanity-check's bundled model (loads scikit-learn: run it once, then cache)."""
+    from profanity_check import profanity_check
+
+    return compile_calibrated(profanity_check.vectorizer, profanity_check.model)
+
+
+if __name__ == "__main__":  # python -m moderation.triage.linear OUT: compile the offensive score
+    import sys
+    from pathlib import Path
+
+    out = Path(sys.argv[1])
+    partial = out.with_name(out.name + ".partial")
+    partial.write_bytes(compile_profanity_check().to_bytes())
+    partial.replace(out)
