@@ -66,6 +66,7 @@ MODULES = {
         "articles/tests/test_sanitize_links.py",
         "articles/tests/test_sanitize_reader_text.py",
         "articles/tests/test_sanitize_report.py",
+        "articles/tests/test_public_sanitize_again.py",
         "articles/tests/test_import_plaintext.py",
         "articles/tests/test_import_rules.py",
     ],
