@@ -11,7 +11,8 @@ from articles.importers.loader import Loader
 from articles.importers.records import ArticleRecord, CommentRecord
 from articles.importers.report import ImportReport
 from articles.importers.service import import_file
-from articles.models import Comment
+from articles.importers.trust import ImportTrust
+from articles.models import Comment, StaffAlias
 from articles.tests.factory import make_user
 from moderation import services
 
@@ -269,3 +270,152 @@ def test_a_comment_a_person_approved_goes_back_to_pending_when_the_source_rewrit
     assert (comment.status, comment.hidden_reason) == ("pending", "")
     assert getattr(comment, field) == changed
     assert report.comments_back_to_pending == 1
+
+
+# --- what the file said, for the desk ---------------------------------------------------------
+
+
+def test_a_pending_comment_from_a_held_import_records_no_source_status(tmp_path):
+    """Only a decision the import set aside is noted; a pending comment had none."""
+    import_file(
+        moderato_export(
+            tmp_path, {"status": "pending"}, {"status": "hidden", "hidden_reason": "spam"}
+        ),
+        all_pending=True,
+    )
+
+    assert list(
+        Comment.objects.order_by("external_id").values_list("source_status", flat=True)
+    ) == [
+        "",
+        "hidden: spam",
+    ]
+
+
+def test_a_held_import_keeps_the_status_the_source_itself_gave(tmp_path):
+    """The source's own words win over the decision the import set aside."""
+    export = {"status": "hidden", "hidden_reason": "spam", "source_status": "trash"}
+    import_file(moderato_export(tmp_path, export), all_pending=True)
+
+    assert Comment.objects.values_list("status", "source_status").get() == ("pending", "trash")
+
+
+# --- what cleaning removed --------------------------------------------------------------------
+
+
+def test_a_long_list_of_removed_markup_is_cut_to_what_the_column_holds(tmp_path):
+    handlers = [f"on{n:04d}" for n in range(50)]  # 50 event handlers: 400 characters joined
+    body = "<p " + " ".join(f'{name}="x()"' for name in handlers) + ">Hi</p>"
+    import_file(moderato_export(tmp_path, {"source_body": body, "source_body_is_html": True}))
+
+    limit = Comment._meta.get_field("sanitised_away").max_length
+    comment = Comment.objects.get()
+    assert comment.body == "<p>Hi</p>"
+    assert comment.sanitised_away == ", ".join(handlers)[:limit]
+
+
+# --- staff replies: aliases and trust ---------------------------------------------------------
+
+READER_IMPORT = ImportTrust(keep_statuses=False, link_staff_by_username=False)
+
+
+def test_a_staff_alias_links_only_the_name_it_was_made_for(tmp_path, moderator):
+    StaffAlias.objects.create(name="Dana S.", user=moderator)
+    aliased = {"is_staff_reply": True, "staff_author": "Dana S."}
+    other = {"is_staff_reply": True, "staff_author": "Someone Else"}
+    report = import_file(moderato_export(tmp_path, aliased, other), trust=READER_IMPORT)
+
+    authors = Comment.objects.order_by("external_id").values_list("staff_author", flat=True)
+    assert list(authors) == [moderator.pk, None]
+    assert [w for w in report.warnings if "staff" in w] == [
+        "staff replies keep the file's name as text, linked to no user (an admin can map a name"
+        " to a user with a staff alias): Someone Else"
+    ]
+
+
+def test_a_less_trusted_import_does_not_change_who_wrote_a_stored_staff_reply(tmp_path, moderator):
+    reply = {"is_staff_reply": True, "staff_author": moderator.username}
+    import_file(moderato_export(tmp_path, reply))
+
+    unsigned = {"is_staff_reply": True, "staff_author": "", "body": "<p>Edited</p>"}
+    import_file(moderato_export(tmp_path, unsigned, name="v2.json"), trust=READER_IMPORT)
+
+    comment = Comment.objects.get()
+    assert comment.body == "<p>Edited</p>"
+    assert (comment.is_staff_reply, comment.staff_author) == (True, moderator)
+
+
+def test_an_approved_comment_that_becomes_a_staff_reply_is_read_again(tmp_path, moderator):
+    """Readers see a staff badge on it: whoever approved it approved a reader's comment."""
+    import_file(moderato_export(tmp_path, {}))
+    services.approve(Comment.objects.get(), actor=moderator)
+
+    staff = {"is_staff_reply": True, "staff_author": moderator.username}
+    report = import_file(moderato_export(tmp_path, staff, name="v2.json"))
+
+    comment = Comment.objects.get()
+    assert (comment.status, comment.is_staff_reply) == ("pending", True)
+    assert report.comments_back_to_pending == 1
+
+
+# --- a person's approval and a rewriting source -----------------------------------------------
+
+
+def test_a_rewritten_comment_sent_back_to_pending_drops_the_sources_hidden_reason(
+    tmp_path, moderator
+):
+    import_file(moderato_export(tmp_path, {}))
+    services.approve(Comment.objects.get(), actor=moderator)
+
+    rewritten = {"body": "<p>Changed</p>", "status": "hidden", "hidden_reason": "spam"}
+    import_file(moderato_export(tmp_path, rewritten, name="v2.json"))
+
+    assert Comment.objects.values_list("status", "hidden_reason").get() == ("pending", "")
+
+
+def test_a_rewritten_comment_sent_back_to_pending_waits_for_a_person(tmp_path, moderator):
+    """The source decided nothing the person had not; a later file does not decide it either."""
+    import_file(moderato_export(tmp_path, {}))
+    services.approve(Comment.objects.get(), actor=moderator)
+    import_file(moderato_export(tmp_path, {"body": "<p>Changed</p>"}, name="v2.json"))
+
+    hidden_there = {"body": "<p>Changed</p>", "status": "hidden", "hidden_reason": "spam"}
+    import_file(moderato_export(tmp_path, hidden_there, name="v3.json"))
+
+    assert Comment.objects.values_list("status", "hidden_reason").get() == ("pending", "")
+    assert Comment.objects.get().moderated_at is not None
+
+
+# --- removed at the source --------------------------------------------------------------------
+
+REMOVED_THERE = {"status": "hidden", "hidden_reason": "removed_at_source"}
+
+
+def test_a_comment_a_person_approved_is_flagged_when_the_source_removes_it(tmp_path, moderator):
+    import_file(moderato_export(tmp_path, {}))
+    services.approve(Comment.objects.get(), actor=moderator)
+
+    import_file(moderato_export(tmp_path, REMOVED_THERE, name="v2.json"))
+
+    assert Comment.objects.values_list("status", "removed_at_source").get() == ("approved", True)
+
+
+def test_a_comment_approved_only_by_the_source_is_not_flagged_when_removed_there(tmp_path):
+    import_file(moderato_export(tmp_path, {"status": "approved"}), all_pending=False)
+    import_file(moderato_export(tmp_path, REMOVED_THERE, name="v2.json"), all_pending=True)
+
+    assert Comment.objects.values_list("status", "removed_at_source").get() == ("approved", False)
+
+
+def test_a_comment_a_person_hid_is_not_flagged_when_the_source_removes_it(tmp_path, moderator):
+    import_file(moderato_export(tmp_path, {}))
+    services.hide(Comment.objects.get(), actor=moderator, reason="abuse")
+
+    import_file(moderato_export(tmp_path, REMOVED_THERE, name="v2.json"))
+
+    comment = Comment.objects.get()
+    assert (comment.status, comment.hidden_reason, comment.removed_at_source) == (
+        "hidden",
+        "abuse",
+        False,
+    )
