@@ -69,6 +69,25 @@ def test_html_made_ahead_by_the_parse_worker_is_used_as_is():
     assert Comment.objects.values_list("body", "source_body").get() == ("<p>made ahead</p>", "raw")
 
 
+def test_a_dry_run_reports_markup_removed_only_from_html_bodies(tmp_path):
+    """A plain-text body that shows a tag loses nothing: the report must not say it did."""
+    plain = {"source_body": "Use <script> tags carefully", "source_body_is_html": False}
+    html = {"source_body": "<p>Hi</p><script>x()</script>", "source_body_is_html": True}
+    report = import_file(moderato_export(tmp_path, plain, html), dry_run=True)
+
+    assert dict(report.sanitised) == {"script": 1}
+    assert not Comment.objects.exists()
+
+
+def test_a_plain_text_record_from_a_parser_is_escaped():
+    load_records(CommentRecord(key="1", article_key="a", body="a <b>b</b>", body_is_html=False))
+
+    assert Comment.objects.values_list("body", "sanitised_away").get() == (
+        "<p>a &lt;b&gt;b&lt;/b&gt;</p>",
+        "",
+    )
+
+
 # --- authors ----------------------------------------------------------------------------------
 
 
