@@ -51,7 +51,7 @@ SANITISED_MAX = Comment._meta.get_field("sanitised_away").max_length
 class CommentRows:
     """Turns records into row values for one import."""
 
-    def __init__(self, *, now: datetime, trust: ImportTrust, all_pending: bool = False):
+    def __init__(self, *, now: datetime, trust: ImportTrust, all_pending: bool):
         self.now = now
         self.trust = trust
         self.all_pending = all_pending
