@@ -144,9 +144,19 @@ def test_an_import_read_while_parsing_is_judged_exactly_as_its_stored_rows(
         return real_read(self, draft)
 
     monkeypatch.setattr(Triage, "read", counted)
+    monkeypatch.setattr(pipeline, "BATCH", 50)  # records: 2 articles + 48 comments, 50, 22
+    monkeypatch.setattr(pipeline, "importer_waits", lambda queue: False)
     import_file(path, all_pending=True)
     in_worker = judged()
     assert reads_here == []
+    forget_the_import()
+
+    # 2b. When this process waits for batches, the worker leaves their reading to it.
+    monkeypatch.setattr(pipeline, "importer_waits", lambda queue: True)
+    import_file(path, all_pending=True)
+    shared = judged()
+    assert len(reads_here) == 98  # the two full batches' comments; the worker read the rest
+    reads_here.clear()
     forget_the_import()
 
     # 3. A small file parsed in this process is read the same way.
@@ -156,6 +166,7 @@ def test_an_import_read_while_parsing_is_judged_exactly_as_its_stored_rows(
     assert len(reads_here) == 120
 
     assert in_worker == stored
+    assert shared == stored
     assert in_process == stored
     assert len(stored[0]) == 120 and stored[1]
     rules_seen = {rule for row in stored[0] for rule in row[4].split(",")}
