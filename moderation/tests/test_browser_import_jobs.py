@@ -12,7 +12,9 @@ from jobs.testing import start_worker, wait_for
 from moderation.models import ModerationEvent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-COMMENTS = 12_000
+# Large enough that the preview outlasts a moderator's click and a few polls of the bar (at
+# 12,000 it once finished before the bar showed "Running", after imports became faster).
+COMMENTS = 40_000
 
 
 @pytest.fixture
