@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from ..models import ImportRun
+from .bulk import import_page_cache
+from .created import CreatedComments
 from .detect import detect_format
 from .formats import FORMATS
 from .loader import ImportReport, Loader
@@ -21,10 +23,10 @@ from .records import ImportFormatError, ParseContext
 from .trust import COMMAND_LINE, ImportTrust, web_trust
 
 SNIFF_BYTES = 8192
-# Called with (id, record.triage) of each comment an import created, inside its transaction,
-# before anyone sees them (the moderation app's triage rules). Defaults to
-# settings.IMPORT_AFTER_LOAD.
-AfterLoad = Callable[[list[tuple[int, object | None]]], object]
+# Called with (id, record.triage) of each comment an import created (a CreatedComments:
+# iterable, more than once), inside its transaction, before anyone sees them (the
+# moderation app's triage rules). Defaults to settings.IMPORT_AFTER_LOAD.
+AfterLoad = Callable[[CreatedComments], object]
 logger = logging.getLogger(__name__)
 
 
@@ -105,9 +107,11 @@ def import_stream(
             loader = Loader(report, trust=trust, all_pending=all_pending, on_progress=on_progress)
             # Made here, before the parse worker forks: it reads with what this process loaded.
             read_comments = None if dry_run else default_read_comments()
-            loader.load(read_records(parse, stream, ctx, read_comments=read_comments))
-            if not dry_run and loader.created_comments:
-                (after_load or default_after_load())(loader.created_comments)
+            # The hook writes a row per new comment too: the cache stays held until it is done.
+            with import_page_cache():
+                loader.load(read_records(parse, stream, ctx, read_comments=read_comments))
+                if not dry_run and loader.created_comments:
+                    (after_load or default_after_load())(loader.created_comments)
             report.warnings[:0] = [
                 f"line {w.line}: {w.message}" if w.line else w.message for w in ctx.warnings
             ]
@@ -140,7 +144,7 @@ def default_read_comments() -> ReadComments | None:
     return import_string(settings.IMPORT_READ_COMMENTS)()
 
 
-def noop(created: list[tuple[int, object | None]]) -> None:
+def noop(created: CreatedComments) -> None:
     return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,10 +24,12 @@ AUTHORS_PER_QUERY = 5000
 
 
 def author_key(name: str, email: str) -> str:
-    """Who wrote it: the name as shown, else the email (as the desk's author filter does)."""
+    """Who wrote it: the name as shown, else the email (as the desk's author filter does).
+
+    Interned: an import keeps one key per comment until its end, and authors write many."""
     if name:
-        return f"n:{name}"
-    return f"e:{email.lower()}" if email else ""
+        return sys.intern(f"n:{name}")
+    return sys.intern(f"e:{email.lower()}") if email else ""
 
 
 def text_hash(text: Text) -> str:

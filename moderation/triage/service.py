@@ -4,7 +4,7 @@ and on the rules page's test box. Every state change goes through moderation.ser
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from operator import itemgetter
@@ -40,23 +40,28 @@ def triage_new_comments(created: Iterable[tuple[int, TextPart | None]]) -> RunRe
     """The import hook: judge the comments an import just created, in its transaction.
 
     `created` is (comment id, what `precompute` read from its text in the parse worker, or
-    None); a comment whose text was read needs no body from the database.
+    None); a comment whose text was read needs no body from the database. It is walked
+    twice, and never held whole: an import hands 100,000s, pickled a batch at a time.
 
     Every comment of the import is judged against the site as the import left it: the
     authors' records and the texts seen are read once, for all of them (so a verdict does
     not depend on where chunks happen to split the file), and the rules' decisions are
     applied after all are judged.
     """
+    if iter(created) is created:  # a one-off iterator: walked twice below
+        created = list(created)
     triage = Triage(TriageRules.current())
-    # A list sorted by id, not a dict: an import keeps 100,000s of these until its end.
-    created = read_unread(sorted(created, key=itemgetter(0)), triage)
-    stats = triage.author_stats({p.author_key for _, p in created if p.author_key})
-    repeats = triage.import_repeats(p for _, p in created)
+    read: dict[int, TextPart | None] = {}  # comments read here: from their stored rows
+    authors: set[str] = set()
+    walk = parts_noting_authors(created, triage, read, authors)
+    repeats = triage.import_repeats(walk)
+    for _ in walk:  # the repeat rule may be off: the authors are still needed
+        pass
+    stats = triage.author_stats(authors)
     result, banned, trusted = RunResult(), [], []
-    for start in range(0, len(created), CHUNK):
-        chunk = created[start : start + CHUNK]
-        parts = dict(chunk)
+    for chunk in chunks(created, read):
         drafts = status_drafts([pk for pk, _ in chunk])
+        parts = dict(chunk)
         verdicts = triage.judge(drafts, [parts[d.pk] for d in drafts], stats=stats, repeats=repeats)
         save_verdicts(drafts, verdicts, many=True)
         for draft, verdict in zip(drafts, verdicts, strict=True):
@@ -70,40 +75,72 @@ def triage_new_comments(created: Iterable[tuple[int, TextPart | None]]) -> RunRe
     return result
 
 
-def read_unread(
-    created: list[tuple[int, TextPart | None]], triage: Triage
-) -> list[tuple[int, TextPart]]:
-    """`created` with the comments whose text was not read (with these rules) read from
-    their stored rows; without any deleted meanwhile."""
-    unread = [pk for pk, part in created if triage.text_part(None, part) is None]
-    if not unread:
-        return created
-    read = {}
+def parts_noting_authors(
+    created: Iterable[tuple[int, TextPart | None]],
+    triage: Triage,
+    read: dict[int, TextPart | None],
+    authors: set[str],
+) -> Iterator[TextPart]:
+    """Every comment's part, noting its author; a comment whose text was not read (with
+    these rules) is read from its stored row and kept in `read` (None: deleted meanwhile)."""
+    unread = []
+    for pk, part in created:
+        if triage.text_part(None, part) is None:
+            unread.append(pk)
+            continue
+        if part.author_key:
+            authors.add(part.author_key)
+        yield part
+    read.update(dict.fromkeys(unread))
     for start in range(0, len(unread), CHUNK):
         for draft in stored_drafts(unread[start : start + CHUNK]):
-            read[draft.pk] = triage.read(draft)
-    fresh = set(unread)
-    return [
-        (pk, read[pk] if pk in fresh else part)
-        for pk, part in created
-        if pk not in fresh or pk in read
-    ]
+            part = read[draft.pk] = triage.read(draft)
+            if part.author_key:
+                authors.add(part.author_key)
+            yield part
+
+
+def chunks(
+    created: Iterable[tuple[int, TextPart | None]], read: dict[int, TextPart | None]
+) -> Iterator[list[tuple[int, TextPart]]]:
+    """`created` in lists of up to CHUNK, each in id order, with the parts read here."""
+    chunk = []
+    for pk, part in created:
+        if pk in read:
+            part = read[pk]
+            if part is None:  # deleted meanwhile
+                continue
+        chunk.append((pk, part))
+        if len(chunk) >= CHUNK:
+            yield sorted(chunk, key=itemgetter(0))
+            chunk = []
+    if chunk:
+        yield sorted(chunk, key=itemgetter(0))
 
 
 def status_drafts(ids: list[int]) -> list[Draft]:
     """Sorted ids' comments as the rules' decisions need them: no text (it was read), in one
-    query over the ids' range (not `pk IN (…)`: ~5-20 µs a value of the ORM's time)."""
+    query over the ids' range (not `pk IN (…)`), in plain SQL (the ORM spent ~15 µs a row
+    turning `moderated_at` into a datetime that is only tested for None)."""
     wanted = set(ids)
-    rows = Comment.objects.filter(pk__range=(ids[0], ids[-1])).order_by("pk")
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('id')}, {quote('status')}, {quote('moderated_at')} IS NULL"  # noqa: S608 - names only
+            f" FROM {quote(Comment._meta.db_table)} WHERE {quote('id')} BETWEEN %s AND %s"
+            f" ORDER BY {quote('id')}",
+            [ids[0], ids[-1]],
+        )
+        rows = cursor.fetchall()
     return [
         Draft(
             body="",
             pk=pk,
             status=status,
-            undecided=status == Status.PENDING and moderated_at is None,
+            undecided=status == Status.PENDING and bool(never_decided),
             sanitised_away=NOTHING,
         )
-        for pk, status, moderated_at in rows.values_list("pk", "status", "moderated_at")
+        for pk, status, never_decided in rows
         if pk in wanted
     ]
 
