@@ -2,8 +2,9 @@
 
 Parsing XML and cleaning HTML take about as long as writing the rows, and the
 machine has more than one core: a forked worker turns the file into records,
-with each comment's reader-facing HTML already made, and hands them over in
-batches through a bounded queue (so memory stays bounded). Small files, and
+with each comment's reader-facing HTML already made (unless this process is
+waiting: see `send`), and hands them over in batches through a bounded queue
+(so memory stays bounded). Small files, and
 streams that are not files on disk, are parsed in this process as before.
 """
 
@@ -56,7 +57,7 @@ def read_records(
             kind, payload = queue.get()
             if kind == "records":
                 yield from payload
-            elif kind == "unread":  # the worker left this batch's reading to this process
+            elif kind == "raw":  # the worker left this batch's HTML and reading to this process
                 yield from prepared(payload, read_comments)
             elif kind == "error":
                 raise payload
@@ -92,17 +93,17 @@ def prepared(batch: list[Record], read_comments: ReadComments | None) -> list[Re
 
 
 def send(queue, batch: list[Record], read_comments: ReadComments | None) -> None:
-    """Hand a batch over; its reading is left to the importing process when that one waits.
+    """Hand a batch over; when the importing process waits, it gets the batch raw.
 
-    Reading (triage) costs more than parsing and cleaning together, so a worker that did
-    all of it would keep the importing process idle half the time. An almost empty queue
-    says the importer is waiting: it gets the batch unread and reads it itself; a fuller
-    queue says it is busy writing, so the worker reads. (100,000 long comments, SQLite:
-    31 s with the worker reading every batch, 29 s with the importer reading every batch,
-    22 s balanced so.)
+    Sanitising and reading (triage) cost more than parsing, so a worker that did all of
+    it kept the importing process idle much of the time. An almost empty queue says the
+    importer is waiting: it gets the batch as parsed, and makes its HTML and reads it
+    itself; a fuller queue says it is busy writing, so the worker does. (100,000 long
+    comments, SQLite: 31 s with the worker reading every batch, 29 s with the importer
+    reading every batch, 22 s balanced so when only reading was handed over.)
     """
-    if read_comments is not None and importer_waits(queue):
-        queue.put(("unread", prepared(batch, None)))
+    if importer_waits(queue):
+        queue.put(("raw", batch))
     else:
         queue.put(("records", prepared(batch, read_comments)))
 

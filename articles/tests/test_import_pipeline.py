@@ -65,3 +65,27 @@ def test_small_files_and_uploads_stay_in_process(tmp_path):
     import io
 
     assert not pipeline.worth_a_worker(io.BytesIO(b"x" * (pipeline.WORKER_MIN_BYTES + 1)))
+
+
+def test_a_waiting_importer_gets_batches_raw_and_makes_their_html_the_same(monkeypatch):
+    import_file(EVANLIN)
+    alone = snapshot()
+    Comment.objects.all().delete()
+    Article.objects.all().delete()
+    monkeypatch.setattr(pipeline, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(pipeline, "BATCH", 50)
+    monkeypatch.setattr(pipeline, "importer_waits", lambda queue: True)
+    made_here = []  # in the worker, this list is the worker's copy
+    real_make = pipeline.comment_html_and_removed
+
+    def counted(body, **options):
+        made_here.append(body)
+        return real_make(body, **options)
+
+    monkeypatch.setattr(pipeline, "comment_html_and_removed", counted)
+
+    import_file(EVANLIN)
+
+    assert snapshot() == alone
+    # Every full batch came raw; the worker made the last one's HTML itself.
+    assert 0 < len(made_here) < 189
