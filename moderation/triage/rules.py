@@ -233,13 +233,9 @@ class Triage:
                 marker(Rule.MARKUP_REMOVED, "removed " + ", ".join(removed), removed=removed)
             )
         if self.offensive is not None or self.scorer is not None:
-            # One tokenisation and count for both scores; in ASCII text without "_" the
-            # words already found are the models' tokens (plus one-letter words, which
-            # count for nothing): no second pass over the text.
-            if text.isascii() and "_" not in text:
-                words = Terms(searchable.plain_words)
-            else:
-                words = Terms.of(text)
+            # One tokenisation and count for both scores, mostly from the words already
+            # found (see `Text.model_words`): no second pass over the text.
+            words = Terms(searchable.model_words)
             if self.offensive is not None:
                 part.offensive = round(self.offensive.probability(words), 4)
             if self.scorer is not None:
