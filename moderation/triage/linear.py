@@ -21,8 +21,8 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Sequence
-from operator import mul
+from collections.abc import Callable, Sequence
+from operator import itemgetter, mul
 
 # scikit-learn's default token_pattern; lowercase=True is str.lower(), as sklearn does it.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # noqa: S105 - a regular expression
@@ -55,13 +55,22 @@ class Terms:
     def pairs(self) -> list[str]:
         """Each word pair, in text order, as scikit-learn writes it: "first second"."""
         if self._pairs is None:
-            words = itertools.compress(self.words, map((1).__lt__, map(len, self.words)))
+            words = [word for word in self.words if len(word) > 1]
             self._pairs = list(map(" ".join, itertools.pairwise(words)))
         return self._pairs
 
 
 def as_terms(words: Terms | list[str]) -> Terms:
     return words if isinstance(words, Terms) else Terms(words)
+
+
+def picker(columns: list[int]) -> Callable[[array], Sequence[float]]:
+    """Takes these columns' values from an array in one C call (itemgetter gives a tuple
+    from two columns on, the bare value for one)."""
+    if len(columns) == 1:
+        (column,) = columns
+        return lambda values: (values[column],)
+    return itemgetter(*columns)
 
 
 def expit(x: float) -> float:
@@ -118,8 +127,10 @@ class LinearText:
     def raw(self, terms: Terms) -> tuple[list[int], list[float]]:
         """Columns and un-normalised TF-IDF values (sublinear tf: 1 + log n, as sklearn)."""
         at, counts = self.columns_and_counts(terms)
+        if not at:
+            return at, []
         tf = map(float(1).__add__, map(math.log, counts)) if self.sublinear_tf else counts
-        return at, list(map(mul, tf, map(self.idf.__getitem__, at)))
+        return at, list(map(mul, tf, picker(at)(self.idf)))
 
     def values(self, words: Terms | list[str]) -> dict[int, float]:
         """Column -> the text's l2-normalised TF-IDF value (what transform() gives)."""
@@ -135,8 +146,9 @@ class LinearText:
         norm = math.sqrt(sum(map(mul, raw, raw)))
         if not norm:
             return list(self.intercepts)
+        pick = picker(at)
         return [
-            sum(map(mul, raw, map(w.__getitem__, at))) / norm + b
+            sum(map(mul, raw, pick(w))) / norm + b
             for w, b in zip(self.weights, self.intercepts, strict=True)
         ]
 
