@@ -130,7 +130,7 @@ def score_with_every_term(model: LinearText, words: list[str]) -> float:
     return sum(calibrated) / len(calibrated)
 
 
-def test_terms_a_model_lacks_change_no_bit_of_its_score():
+def test_scores_are_the_plain_sum_over_every_term_to_the_bit():
     texts = EDGE_CASES + sample_bodies()
     vocabulary = Counter(w for text in texts for w in tokens(text))
     pairs = Counter(p for text in texts for p in Terms(tokens(text)).pairs)
