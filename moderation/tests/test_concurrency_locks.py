@@ -125,6 +125,7 @@ def test_an_edit_from_a_second_tab_does_not_overwrite_the_first(desk_roles):
         ),
     )
 
+    assert isinstance(first, Comment)
     assert isinstance(second, services.ModerationConflict), second
     assert Comment.objects.get(pk=staff_reply.pk).source_body == "Thanks, fixed."
     assert len(events(staff_reply, Action.EDIT_REPLY)) == 1
