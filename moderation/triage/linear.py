@@ -73,8 +73,8 @@ def picker(columns: list[int]) -> Callable[[array], Sequence[float]]:
     return itemgetter(*columns)
 
 
-# 1 + log(n) for the counts most terms of a comment have, worked out once by the same
-# arithmetic (so to the same bits): one C call then finds a text's.
+# 1 + log(n) for the counts below 64 (nearly every term's), worked out once by the same
+# arithmetic, so to the same bits: a text's are then picked out in one C call.
 SUBLINEAR_TF = array("d", [math.nan, *(1 + math.log(n) for n in range(1, 64))])
 
 
