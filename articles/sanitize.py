@@ -162,7 +162,7 @@ KEPT_LINK_ATTRIBUTES = ALLOWED_ATTRIBUTES["a"]
 
 
 class NotSimple(Exception):
-    pass
+    """A tag that looked simple is not (a repeated attribute, a link without href)."""
 
 
 def simple_markup_cleaned(markup: str, tags: set[str]) -> str | None:
