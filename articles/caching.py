@@ -89,9 +89,14 @@ def article_stamp(slug: str) -> ArticleStamp | None:
     if row is None:
         return None
     pk, updated_at = row
-    if settings.USE_TZ and timezone.is_naive(updated_at):  # SQLite keeps UTC without a zone
-        updated_at = timezone.make_aware(updated_at, connection.timezone)
-    return ArticleStamp(pk, updated_at)
+    return ArticleStamp(pk, database_datetime(updated_at))
+
+
+def database_datetime(value: datetime | None) -> datetime | None:
+    """A date and time read with plain SQL, as the ORM would give it (aware under USE_TZ)."""
+    if value is not None and settings.USE_TZ and timezone.is_naive(value):
+        return timezone.make_aware(value, connection.timezone)  # SQLite keeps UTC, no zone
+    return value
 
 
 def driver_placeholder() -> str:
