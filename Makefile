@@ -25,7 +25,7 @@ setup: $(VENV)/.installed node_modules/.installed
 
 run: setup
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py setup_demo $(SEED)
+	$(PY) manage.py setup_demo --address $(HOST):$(PORT) $(SEED)
 	@# The web server and one job worker, from the Procfile; Ctrl-C stops both.
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" HOST=$(HOST) $(VENV)/bin/honcho start --port $(PORT)
 

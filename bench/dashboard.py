@@ -87,7 +87,7 @@ def fill() -> None:
         user.groups.add(moderators)
     with connection.cursor() as cursor:
         cursor.execute(TRUNCATE_SQL)
-        for statement in FILL_SQL[1:]:  # the desk's own TRUNCATE misses the tables added since
+        for statement in FILL_SQL[1:]:  # after this bench's own TRUNCATE (its tables too)
             cursor.execute(statement)
         cursor.execute(EVENTS_SQL, {"first_pass": min(COMMENTS, EVENTS * 4 // 5)})
         cursor.execute("VACUUM ANALYZE articles_comment")

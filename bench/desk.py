@@ -42,7 +42,10 @@ def ensure_database(url: str) -> None:
 # Only module constants are formatted into these statements.
 SEQUENCE_SQL = "SELECT setval(pg_get_serial_sequence('{0}', 'id'), max(id)) FROM {0}"
 FILL_SQL = [
-    "TRUNCATE articles_article, articles_comment, moderation_moderationevent RESTART IDENTITY",
+    # CASCADE: the tables that point at comments (triage's, first decisions, pending counts)
+    # are emptied too; without it PostgreSQL refuses once any of them has a row.
+    "TRUNCATE articles_article, articles_comment, moderation_moderationevent"
+    " RESTART IDENTITY CASCADE",
     f"""INSERT INTO articles_article (id, title, slug, deck, body, image_credit, source_url,
         published_at, language, imported_values, source, external_id, created_at, updated_at)
         SELECT a, 'Story number ' || a, 'story-' || a, '', '<p>Body.</p>', '', '',

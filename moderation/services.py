@@ -468,7 +468,13 @@ def describe_source_change(change: SourceChange) -> str:
         for name in change.fields
         if name != "body"
     )
-    text = f"Changed at source: {names}. Back to pending for a person to read again."
+    if change.cleaned_differently:
+        text = (
+            "Shown differently after an update to how comments are cleaned (the source's"
+            " text is the same). Back to pending for a person to read again."
+        )
+    else:
+        text = f"Changed at source: {names}. Back to pending for a person to read again."
     if before:
         text += f"\nBefore:\n{before}"
     if "body" in change.fields:

@@ -154,6 +154,9 @@ class CommentRows:
                 status_before=comment.status,
                 fields=tuple(reviewed),
                 previous={name: getattr(comment, name) for name in reviewed},
+                cleaned_differently=(
+                    reviewed == ["body"] and comment.source_body == values["source_body"]
+                ),
             )
         )
         # A person reads it again; moderated_at set keeps later imports from deciding it.

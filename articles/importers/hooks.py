@@ -22,6 +22,9 @@ class SourceChange:
     status_before: str
     fields: tuple[str, ...]  # what the source changed ("body", "author_name", ...)
     previous: dict[str, object]  # those fields' values before
+    # The source sent the same text as last time: what readers see changed because
+    # Moderato cleans comments differently now (a sanitiser fix), not at the source.
+    cleaned_differently: bool = False
 
 
 SourceChangeRecorder = Callable[[list[SourceChange]], None]

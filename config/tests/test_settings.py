@@ -165,6 +165,16 @@ def test_setup_demo_makes_the_demo_moderator_with_debug(settings, capsys):
     call_command("setup_demo")
 
     assert User.objects.get(username="demo").check_password("moderato-demo-2026")
+    assert "http://127.0.0.1:8000/accounts/login/" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_setup_demo_prints_the_address_make_run_serves(settings, capsys):
+    settings.DEBUG = True
+
+    call_command("setup_demo", "--address", "0.0.0.0:8123")
+
+    assert "http://0.0.0.0:8123/accounts/login/" in capsys.readouterr().out
 
 
 def test_env_example_lists_every_variable_the_code_reads():

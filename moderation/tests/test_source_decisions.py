@@ -84,6 +84,25 @@ def test_a_rewrite_of_the_text_alone_gives_the_previous_text(moderator, tmp_path
     )
 
 
+def test_a_body_cleaned_differently_now_says_so_rather_than_blaming_the_source(moderator, tmp_path):
+    source = {"body": "<p>Use x<y when sorting.</p>", **AUTHOR}
+    import_file(moderato_file(tmp_path / "first.json", [moderato_comment("a", **source)]))
+    comment = Comment.objects.get(external_id="a")
+    # As an older sanitiser stored it: the stray "<" erased the reader's words.
+    Comment.objects.filter(pk=comment.pk).update(body="<p>Use x</p>")
+    services.approve(Comment.objects.get(pk=comment.pk), actor=moderator)
+
+    import_file(moderato_file(tmp_path / "again.json", [moderato_comment("a", **source)]))
+
+    comment.refresh_from_db()
+    assert (comment.status, comment.body) == ("pending", "<p>Use x&lt;y when sorting.</p>")
+    assert history(comment)[0][-1] == (
+        "Shown differently after an update to how comments are cleaned (the source's text is"
+        " the same). Back to pending for a person to read again.\n"
+        "Previous text:\n<p>Use x</p>"
+    )
+
+
 # --- the source deleted what a person approved ---------------------------------------------
 
 

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 DEFAULT_USERNAME = "demo"
 DEFAULT_PASSWORD = "moderato-demo-2026"  # noqa: S105 - printed in the README, local use only
+DEFAULT_ADDRESS = "127.0.0.1:8000"
 
 
 class Command(BaseCommand):
@@ -16,8 +17,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("seed", nargs="*", help="Article files to import.")
         parser.add_argument("--username", default=DEFAULT_USERNAME)
+        # `make run` passes the address honcho will serve on, so the printed link works.
+        parser.add_argument("--address", default=DEFAULT_ADDRESS)
 
-    def handle(self, *args, seed, username, **options):
+    def handle(self, *args, seed, username, address, **options):
         if not settings.DEBUG:
             raise CommandError(
                 "setup_demo only runs with DEBUG on: it makes an account whose password is "
@@ -35,7 +38,7 @@ class Command(BaseCommand):
         user.groups.add(*Group.objects.filter(name__in=["Moderators", "Editors"]))
         self.stdout.write(
             self.style.SUCCESS(
-                "\nDemo moderator ready. Log in at http://127.0.0.1:8000/accounts/login/\n"
+                f"\nDemo moderator ready. Log in at http://{address}/accounts/login/\n"
                 f"  username: {username}\n  password: {password}\n"
             )
         )
