@@ -20,6 +20,7 @@ alone and compares status, headers and body byte for byte.
 import functools
 import io
 import re
+import threading
 import time
 from collections.abc import Callable, Iterable
 
@@ -98,7 +99,9 @@ class CachedArticlePages:
         if answer is None:
             return self.django_app(environ, start_response)
         status, headers, body = answer
-        start_response(status, headers)
+        # A copy: some servers add to the list they are given (runserver adds Connection),
+        # and the same answer may be sent again.
+        start_response(status, list(headers))
         return [body]
 
     def reader_page(self, environ: dict) -> tuple[str, int] | None:
@@ -186,6 +189,7 @@ class RecentPages:
         self.seconds = seconds
         self.pages: dict[tuple, tuple[ArticleStamp, float, Answer]] = {}
         self.size = 0
+        self.lock = threading.Lock()  # for threaded servers (gunicorn's gthread workers)
 
     def get(self, key: tuple, article: ArticleStamp) -> Answer | None:
         kept = self.pages.get(key)
@@ -194,20 +198,23 @@ class RecentPages:
         stamp, until, answer = kept
         if stamp == article and time.monotonic() < until:
             return answer
-        self.drop(key)
+        with self.lock:
+            self.drop(key)
         return None
 
     def keep(self, key: tuple, article: ArticleStamp, answer: Answer) -> None:
-        self.drop(key)
         body = answer[2]
-        if len(body) > self.max_bytes:
-            return
-        while self.size + len(body) > self.max_bytes:
-            self.drop(next(iter(self.pages)))
-        self.pages[key] = (article, time.monotonic() + self.seconds, answer)
-        self.size += len(body)
+        with self.lock:
+            self.drop(key)
+            if len(body) > self.max_bytes:
+                return
+            while self.size + len(body) > self.max_bytes:
+                self.drop(next(iter(self.pages)))
+            self.pages[key] = (article, time.monotonic() + self.seconds, answer)
+            self.size += len(body)
 
     def drop(self, key: tuple) -> None:
+        """Forget one page (the caller holds the lock)."""
         kept = self.pages.pop(key, None)
         if kept is not None:
             self.size -= len(kept[2][2])
