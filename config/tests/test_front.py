@@ -327,3 +327,18 @@ def test_recent_pages_drop_the_oldest_past_their_size(article):
     assert recent.get("one", stamp) is None
     assert recent.get("two", stamp) and recent.get("three", stamp)
     assert recent.size == 8
+
+
+def test_a_server_adding_to_the_headers_changes_no_later_answer(paths, article):
+    url = article.get_absolute_url()
+    paths.same(path=url)
+    environ = RequestFactory().get(url).environ
+
+    def adding_server(status, headers, exc_info=None):
+        headers.append(("Connection", "close"))  # as runserver's handler may
+
+    with keeping_the_test_transaction():
+        paths.front(environ, adding_server)
+        paths.front(dict(environ), adding_server)
+
+    assert ("Connection", "close") not in paths.answered_in_front(path=url)[1]
