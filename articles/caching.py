@@ -64,19 +64,19 @@ class ArticleStamp:
     updated_at: datetime
 
 
-def article_stamp(slug: str) -> ArticleStamp | None:
+def article_stamp(slug: str, *, through_driver: bool = False) -> ArticleStamp | None:
     """The article's id and `updated_at` by slug, or None.
 
-    Plain SQL on purpose: this is the one query of a cached page. Building it with the ORM
-    cost ten times as much as running it, and Django's cursor wrappers (which record and
-    time queries) twice as much; so it goes to the driver's cursor, except when queries are
-    being recorded (DEBUG, or a test counting them), where Django's cursor records it.
+    Plain SQL on purpose: this is the one query of a cached page, and building it with the
+    ORM cost about ten times as much as running it (measured: 500 µs against 40 µs).
+
+    `through_driver` is the WSGI front's read: the driver's own cursor, without Django's
+    wrappers (which time and record queries, and check the connection's health on a
+    request's first query) that cost twice as much as the query itself. A failed read there
+    is left to Django, which reconnects. When queries are being recorded (DEBUG, or a test
+    counting them), Django's cursor runs it anyway, so it is counted.
     """
-    if connection.queries_logged:
-        with connection.cursor() as cursor:
-            cursor.execute(stamp_sql("%s"), [slug])
-            row = cursor.fetchone()
-    else:
+    if through_driver and not connection.queries_logged:
         connection.ensure_connection()
         # Driver errors become Django's, and mark the connection for closing, as Django does.
         with connection.wrap_database_errors:
@@ -86,6 +86,10 @@ def article_stamp(slug: str) -> ArticleStamp | None:
                 row = cursor.fetchone()
             finally:
                 cursor.close()
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(stamp_sql("%s"), [slug])
+            row = cursor.fetchone()
     if row is None:
         return None
     pk, updated_at = row

@@ -131,7 +131,7 @@ class CachedArticlePages:
             return None  # Django's SecurityMiddleware redirects it
         fresh_connection()
         try:
-            article = article_stamp(slug)
+            article = article_stamp(slug, through_driver=True)
         except DatabaseError:
             return None  # Django answers with its error page (and reconnects), and logs it
         if article is None:
