@@ -343,3 +343,19 @@ def test_a_server_adding_to_the_headers_changes_no_later_answer(paths, article):
         paths.front(dict(environ), adding_server)
 
     assert ("Connection", "close") not in paths.answered_in_front(path=url)[1]
+
+
+def test_a_failed_stamp_read_is_left_to_django(paths, article, monkeypatch):
+    from django.db import OperationalError
+
+    url = article.get_absolute_url()
+    paths.same(path=url)
+
+    def dead_connection(slug, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("config.front.article_stamp", dead_connection)
+    calls = paths.behind.calls
+    status, _, body = call(paths.front, path=url)
+
+    assert paths.behind.calls == calls + 1 and status == "200 OK" and b"Cached words" in body
