@@ -17,8 +17,8 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F
-from django.db.models.functions import Coalesce
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.db.utils import OperationalError
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -173,7 +173,10 @@ class Heartbeat(threading.Thread):
     def beat(self) -> None:
         run = self.run_
         try:
-            current(run.job).update(heartbeat_at=timezone.now(), done=run.done, total=run.total)
+            # Never behind the last committed step: this UPDATE may have waited for that
+            # step's lock with a count read before it, and the bar would go backwards.
+            done = Greatest(F("committed_done"), Value(run.done))
+            current(run.job).update(heartbeat_at=timezone.now(), done=done, total=run.total)
         except OperationalError:  # SQLite: a step holds the write lock; next time
             close_old_connections()
 

@@ -21,6 +21,8 @@ def parse_datetime_utc(
         parsed = _parse_any(value)
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=UTC)
+        if parsed.tzinfo is UTC:  # "...Z", as most exports write it: already what we want
+            return parsed
         return parsed.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):
         ctx.warn(f"unreadable {what} {value!r}; left empty", line)

@@ -34,13 +34,14 @@ from .xmlsafe import RECORD, iter_records, local, text_of
 NS = "{http://disqus.com}"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"
 BOOLEANS = {"true": True, "false": False, "1": True, "0": False, "": False}
+RECORD_TAGS = frozenset({NS + "thread", NS + "post"})
 
 
 def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | CommentRecord]:
     """Yield the threads and posts of a Disqus export in file order."""
     seen_posts: set[str] = set()
     seen_threads: set[str] = set()
-    for event, elem, line in iter_records(stream, lambda tag: tag in (NS + "thread", NS + "post")):
+    for event, elem, line in iter_records(stream, RECORD_TAGS.__contains__):
         if event != RECORD:
             if elem.tag != NS + "disqus":
                 raise ImportFormatError(

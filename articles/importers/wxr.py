@@ -56,6 +56,7 @@ APPROVAL = {
 KINDS = {"": KIND_COMMENT, "comment": KIND_COMMENT, "pingback": KIND_PINGBACK}
 KINDS["trackback"] = KIND_TRACKBACK
 STANDALONE_TYPES = {"post", "page"}
+RECORD_TAGS = frozenset({"item", "language"})
 
 
 def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | CommentRecord]:
@@ -63,7 +64,7 @@ def parse(stream: BinaryIO, ctx: ParseContext) -> Iterator[ArticleRecord | Comme
     article_keys: set[str] = set()
     comment_keys: set[str] = set()
     language = ""  # the channel's <language>, which comes before its items
-    for event, elem, line in iter_records(stream, lambda tag: tag in ("item", "language")):
+    for event, elem, line in iter_records(stream, RECORD_TAGS.__contains__):
         if event == RECORD and elem.tag == "language":
             language = text_of(elem)
             continue

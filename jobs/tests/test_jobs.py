@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from jobs import services
 from jobs.models import Job, Schedule
-from jobs.runner import JobFailed, JobLost, JobRun
+from jobs.runner import Heartbeat, JobFailed, JobLost, JobRun
 from jobs.testing import run_queued_jobs
 
 from .handlers import count_steps
@@ -89,6 +89,23 @@ def test_the_reaper_requeues_a_silent_job_which_resumes_from_its_cursor():
 
     assert resumed.status == Status.DONE and resumed.attempts == 2
     assert steps_done() == ["step-1", "step-2", "step-3", "step-4"]  # 1 and 2 not again
+
+
+def test_a_heartbeat_with_a_count_read_before_the_last_step_committed_keeps_that_steps():
+    """The step's commit and the heartbeat's UPDATE (which waited for its lock) race."""
+    job = dead_worker_job(done=3, committed_done=3, heartbeat_at=timezone.now())
+    run = JobRun(job)
+    run.done = 2  # what the heartbeat read before step 3 committed
+    job.refresh_from_db()
+    beat_before = job.heartbeat_at
+
+    Heartbeat(run).beat()
+
+    job.refresh_from_db()
+    assert job.done == 3 and job.heartbeat_at > beat_before
+    run.done = 4  # a step under way: its progress shows before it commits
+    Heartbeat(run).beat()
+    assert Job.objects.get(pk=job.pk).done == 4
 
 
 @pytest.mark.parametrize("heartbeat_done", [1, 3])

@@ -70,6 +70,25 @@ def test_links_over_the_limit_and_denied_domains():
     assert markers(denied)["links"]["summary"] == "links to spam.example"
 
 
+@pytest.mark.parametrize(
+    ("links", "allowed", "denied", "summaries"),
+    [
+        (2, "", "", []),  # at the limit
+        (3, "", "", ["3 links, limit 2"]),
+        (3, "l0.example", "", []),  # an allowed link is not counted
+        (1, "", "l0.example", ["links to l0.example"]),  # within the limit, denied
+        (0, "", "l0.example", []),
+    ],
+)
+def test_links_mark_a_comment_over_the_limit_or_to_a_denied_domain(
+    links, allowed, denied, summaries
+):
+    unsaved = TriageRules(max_links=2, allowed_domains=allowed, denied_domains=denied)
+    body = " ".join(f'<a href="https://l{n}.example/">{n}</a>' for n in range(links))
+    part = Triage(unsaved, use_learned=False).read(Draft(body=f"<p>{body}</p>"))
+    assert [m["summary"] for m in part.before if m["rule"] == "links"] == summaries
+
+
 def test_new_commenter_is_held_until_approved_enough():
     rules(new_commenter_enabled=True, new_commenter_min_approved=2)
     article = make_article()

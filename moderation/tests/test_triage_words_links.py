@@ -1,6 +1,9 @@
 """What the word and link rules read of a comment: its text as a reader reads it, its links,
 and the domains a link list names."""
 
+import re
+import sys
+
 import pytest
 
 from moderation.triage.evidence import domain, domain_set, in_domains, links, plain_text
@@ -44,6 +47,30 @@ def test_links_read_the_text_the_caller_already_has():
 
 def test_a_comment_without_links_has_none():
     assert links("<p>No links, just www or https talk.</p>") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("Visit WwW.Mixed.example/x now", "WwW.Mixed.example/x"),
+        ("Visit WWW.LOUD.EXAMPLE", "WWW.LOUD.EXAMPLE"),
+        ("See HTTPS://Shout.example now", "HTTPS://Shout.example"),
+        ("See hTTp://low.example", "hTTp://low.example"),
+    ],
+)
+def test_bare_addresses_are_found_whatever_their_case(text, url):
+    assert links(f"<p>{text}</p>") == [url]
+
+
+def test_a_bare_address_always_holds_colon_slash_slash_or_www_dot_in_lower_case():
+    """What links() checks before it scans for bare addresses: no other character than
+    these (or an upper-case W) matches where a bare address starts, ignoring case."""
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if re.fullmatch("w", char, re.IGNORECASE):
+            assert char.lower() == "w", hex(code)
+        if re.fullmatch("[.:/]", char, re.IGNORECASE):
+            assert char in ".:/", hex(code)
 
 
 @pytest.mark.parametrize(

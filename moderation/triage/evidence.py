@@ -25,10 +25,18 @@ def links(body_html: str, text: str | None = None) -> list[str]:
 
     `text` is `plain_text(body_html)` when the caller has it already."""
     targets = [html.unescape(url) for url in HREF.findall(body_html)]
-    anchored = set(targets)
     if text is None:
         text = plain_text(body_html)
+    if not may_hold_bare_url(text):
+        return targets
+    anchored = set(targets)
     return targets + [url for url in BARE_URL.findall(text) if url not in anchored]
+
+
+def may_hold_bare_url(text: str) -> bool:
+    """False when BARE_URL cannot match: it starts with "://" or "www." in any case. Most
+    comments hold neither, and this costs a fifth of BARE_URL's scan."""
+    return "://" in text or "www." in text.lower()
 
 
 def domain(url: str) -> str:

@@ -21,8 +21,8 @@ import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Sequence
-from operator import mul
+from collections.abc import Callable, Sequence
+from operator import itemgetter, mul
 
 # scikit-learn's default token_pattern; lowercase=True is str.lower(), as sklearn does it.
 TOKEN_PATTERN = r"(?u)\b\w\w+\b"  # noqa: S105 - a regular expression
@@ -36,39 +36,53 @@ def tokens(text: str) -> list[str]:
 
 
 class Terms:
-    """A text's words, counted once (in C: Counter, pairwise) for every model that reads it.
+    """A text's words, read once for every model that scores it.
 
     `words` are `tokens(text)`, or any list that adds one-letter words to them (those are in
     no vocabulary, so they count for nothing; word pairs are made without them)."""
 
-    __slots__ = ("_bigrams", "_unigrams", "words")
+    __slots__ = ("_pairs", "words")
 
     def __init__(self, words: list[str]):
         self.words = words
-        self._unigrams: Counter | None = None
-        self._bigrams: Counter | None = None
+        self._pairs: list[str] | None = None
 
     @classmethod
     def of(cls, text: str) -> Terms:
         return cls(tokens(text))
 
     @property
-    def unigrams(self) -> Counter:
-        if self._unigrams is None:
-            self._unigrams = Counter(self.words)
-        return self._unigrams
-
-    @property
-    def bigrams(self) -> Counter:
-        """Word pairs as scikit-learn writes them: "first second"."""
-        if self._bigrams is None:
-            words = itertools.compress(self.words, map((1).__lt__, map(len, self.words)))
-            self._bigrams = Counter(map(" ".join, itertools.pairwise(words)))
-        return self._bigrams
+    def pairs(self) -> list[str]:
+        """Each word pair, in text order, as scikit-learn writes it: "first second"."""
+        if self._pairs is None:
+            words = [word for word in self.words if len(word) > 1]
+            self._pairs = list(map(" ".join, itertools.pairwise(words)))
+        return self._pairs
 
 
 def as_terms(words: Terms | list[str]) -> Terms:
     return words if isinstance(words, Terms) else Terms(words)
+
+
+def picker(columns: list[int]) -> Callable[[array], Sequence[float]]:
+    """Takes these columns' values from an array in one C call (itemgetter gives a tuple
+    from two columns on, the bare value for one)."""
+    if len(columns) == 1:
+        (column,) = columns
+        return lambda values: (values[column],)
+    return itemgetter(*columns)
+
+
+# 1 + log(n) for the counts below 64 (nearly every term's), worked out once by the same
+# arithmetic, so to the same bits: a text's are then picked out in one C call.
+SUBLINEAR_TF = array("d", [math.nan, *(1 + math.log(n) for n in range(1, 64))])
+
+
+def sublinear(counts: list[int]) -> Sequence[float]:
+    """1 + log(n) for each count (scikit-learn's sublinear tf)."""
+    if max(counts) < len(SUBLINEAR_TF):
+        return picker(counts)(SUBLINEAR_TF)
+    return [1 + math.log(n) for n in counts]
 
 
 def expit(x: float) -> float:
@@ -99,14 +113,13 @@ class LinearText:
         ngram_max: int = 1,
     ):
         self.terms = list(terms)
-        self.columns = {term: at for at, term in enumerate(self.terms)}
+        # Columns count from 1: a text's terms are looked up in C, and filter(None, ...)
+        # drops the unknown ones (None) before any arithmetic. Column 0 is no term.
+        self.columns = {term: at for at, term in enumerate(self.terms, 1)}
         if not (len(idf) == len(self.terms) and all(len(w) == len(self.terms) for w in weights)):
             raise ValueError("terms, idf and weights differ in length")
-        # One more column, idf 0 and weight 0, that every unknown term maps to: scoring then
-        # runs as C-level map/sum over the text's terms with no test per term.
-        self.unknown = len(self.terms)
-        self.idf = array("d", [*idf, 0.0])
-        self.weights = [array("d", [*w, 0.0]) for w in weights]
+        self.idf = array("d", [0.0, *idf])
+        self.weights = [array("d", [0.0, *w]) for w in weights]
         self.intercepts = [float(b) for b in intercepts]
         self.calibration = [(float(a), float(b)) for a, b in calibration] if calibration else None
         self.sublinear_tf = sublinear_tf
@@ -114,20 +127,22 @@ class LinearText:
 
     # -- scoring ------------------------------------------------------------------
     def columns_and_counts(self, terms: Terms) -> tuple[list[int], list[int]]:
-        """The column (or `unknown`) and the count of each distinct term of the text."""
-        column, unknown = self.columns.get, itertools.repeat(self.unknown)
-        at = list(map(column, terms.unigrams.keys(), unknown))
-        counts = list(terms.unigrams.values())
+        """The column and count of each distinct term of the text that the model knows, in
+        order of first appearance (words, then pairs). Unknown terms would add only zeros
+        to every sum below: leaving them out changes no bit of a result."""
+        words = terms.words
         if self.ngram_max >= 2:
-            at += map(column, terms.bigrams.keys(), unknown)
-            counts += terms.bigrams.values()
-        return at, counts
+            words = itertools.chain(words, terms.pairs)
+        counted = Counter(filter(None, map(self.columns.get, words)))
+        return list(counted), list(counted.values())
 
     def raw(self, terms: Terms) -> tuple[list[int], list[float]]:
         """Columns and un-normalised TF-IDF values (sublinear tf: 1 + log n, as sklearn)."""
         at, counts = self.columns_and_counts(terms)
-        tf = map(float(1).__add__, map(math.log, counts)) if self.sublinear_tf else counts
-        return at, list(map(mul, tf, map(self.idf.__getitem__, at)))
+        if not at:
+            return at, []
+        tf = sublinear(counts) if self.sublinear_tf else counts
+        return at, list(map(mul, tf, picker(at)(self.idf)))
 
     def values(self, words: Terms | list[str]) -> dict[int, float]:
         """Column -> the text's l2-normalised TF-IDF value (what transform() gives)."""
@@ -135,7 +150,7 @@ class LinearText:
         norm = math.sqrt(sum(map(mul, raw, raw)))
         if not norm:
             return {}
-        return {c: v / norm for c, v in zip(at, raw, strict=True) if c != self.unknown}
+        return {c: v / norm for c, v in zip(at, raw, strict=True)}
 
     def decisions(self, words: Terms | list[str]) -> list[float]:
         """Each model's decision function: (raw · weights) / ‖raw‖ + intercept."""
@@ -143,8 +158,9 @@ class LinearText:
         norm = math.sqrt(sum(map(mul, raw, raw)))
         if not norm:
             return list(self.intercepts)
+        pick = picker(at)
         return [
-            sum(map(mul, raw, map(w.__getitem__, at))) / norm + b
+            sum(map(mul, raw, pick(w))) / norm + b
             for w, b in zip(self.weights, self.intercepts, strict=True)
         ]
 
@@ -165,15 +181,15 @@ class LinearText:
         column order (as scikit-learn's sparse row lists them)."""
         weights = self.weights[0]
         values = sorted(self.values(words).items())
-        return [(v * weights[at], self.terms[at]) for at, v in values]
+        return [(v * weights[at], self.terms[at - 1]) for at, v in values]
 
     # -- storing ------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         data = {
             "format": FORMAT,
             "terms": self.terms,
-            "idf": list(self.idf)[:-1],  # without the unknown terms' column
-            "weights": [list(w)[:-1] for w in self.weights],
+            "idf": list(self.idf)[1:],  # without column 0, no term's
+            "weights": [list(w)[1:] for w in self.weights],
             "intercepts": self.intercepts,
             "calibration": self.calibration,
             "sublinear_tf": self.sublinear_tf,

@@ -22,10 +22,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .linear import tokens
+
 # A word: letters/digits, then letters, digits, combining marks and invisible characters
 # (soft hyphen, zero-width space/joiners, word joiner, BOM) that evasions put inside words.
-WORD = re.compile(r"[^\W_](?:[^\W_]|[\u0300-\u036f\u00ad\u200b-\u200d\u2060\ufeff])*")
-INVISIBLE = re.compile(r"[\u00ad\u200b-\u200d\u2060\ufeff]")
+INVISIBLE_CHARACTERS = "\u00ad\u200b-\u200d\u2060\ufeff"
+INSIDE_WORD_CHARACTERS = "\u0300-\u036f" + INVISIBLE_CHARACTERS
+WORD = re.compile(rf"[^\W_](?:[^\W_]|[{INSIDE_WORD_CHARACTERS}])*")
+INVISIBLE = re.compile(f"[{INVISIBLE_CHARACTERS}]")
+INSIDE_WORD = re.compile(f"[{INSIDE_WORD_CHARACTERS}]")
+# Runs of letters and digits; runs of \w are the same in text without "_", and cheaper.
+LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
+WORD_CHARACTERS = re.compile(r"\w+")
 # In ASCII text a word is letters and digits, and lower() is NFKC + case folding.
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 ASCII_NON_WORD = str.maketrans(
@@ -58,28 +66,62 @@ def words(text: str) -> list[tuple[str, int, int]]:
 class Text:
     """A text to search, its words worked out once and only as far as needed.
 
-    Most comments hit no list at all: `plain_words` (one C-speed findall on ASCII text)
-    lets a list say so before any offsets are computed. The memo is plain attributes, not
+    Most comments hit no list at all: `plain_words` (one C-speed pass over the text) lets
+    a list say so before any offsets are computed. The memo is plain attributes, not
     functools.cached_property, which on Python 3.11 takes a lock on every first read (1.2 s
     of a 20,000-comment import's triage).
     """
 
-    __slots__ = ("_normalised", "_plain_words", "_words", "text")
+    __slots__ = ("_model_words", "_normalised", "_plain_words", "_words", "text")
 
     def __init__(self, text: str):
         self.text = text
         self._plain_words: list[str] | None = None
+        self._model_words: list[str] | None = None
         self._words: list[tuple[str, int, int]] | None = None
         self._normalised: str | None = None
 
     @property
     def plain_words(self) -> list[str]:
+        """The normalised words (`normalise_word` of each WORD), in text order."""
         if self._plain_words is None:
-            if self.text.isascii():  # what ASCII_WORD finds, ~2.5x faster
-                self._plain_words = self.text.lower().translate(ASCII_NON_WORD).split()
-            else:
-                self._plain_words = [normalise_word(word) for word in WORD.findall(self.text)]
+            self._find_words()
         return self._plain_words
+
+    @property
+    def model_words(self) -> list[str]:
+        """What the score models count: `linear.tokens(text)`, perhaps with one-letter
+        words among them (those are in no model's vocabulary, so they count for nothing)."""
+        if self._model_words is None:
+            if self._plain_words is None:
+                self._find_words()
+            if self._model_words is None:  # the words found could not tell
+                self._model_words = tokens(self.text)
+        return self._model_words
+
+    def _find_words(self) -> None:
+        """The plain words, and the model's words when the same pass gives them exactly."""
+        text = self.text
+        if text.isascii():  # what ASCII_WORD finds, ~2.5x faster
+            self._plain_words = text.lower().translate(ASCII_NON_WORD).split()
+            if "_" not in text:  # "_" joins words into one model token
+                self._model_words = self._plain_words
+            return
+        runs = letter_runs(text)
+        if runs is None:
+            self._plain_words = [normalise_word(word) for word in WORD.findall(text)]
+            return
+        # The runs joined by spaces, normalised at once: NFKC and case folding never
+        # carry across a space (a starter that composes with nothing) nor make one,
+        # unless NFKC cuts a word in several ("ﷺ"), which the count of spaces shows.
+        joined = " ".join(runs)
+        folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", joined).casefold())
+        if folded.count(" ") == len(runs) - 1:
+            self._plain_words = folded.split(" ")
+            self._normalised = folded
+        else:
+            self._plain_words = [normalise_word(run) for run in runs]
+        self._model_words = model_words_of(text, joined, folded, self._plain_words)
 
     @property
     def words(self) -> list[tuple[str, int, int]]:
@@ -93,6 +135,34 @@ class Text:
         if self._normalised is None:
             self._normalised = " ".join(self.plain_words)
         return self._normalised
+
+
+def letter_runs(text: str) -> list[str] | None:
+    """WORD's matches, as plain runs of letters and digits: None when a mark or an
+    invisible character follows a letter or digit (WORD would take it in)."""
+    for inside in INSIDE_WORD.finditer(text):
+        at = inside.start()
+        if at and text[at - 1].isalnum():  # a letter or digit: [^\W_]
+            return None
+    return (LETTERS_AND_DIGITS if "_" in text else WORD_CHARACTERS).findall(text)
+
+
+def model_words_of(text: str, joined: str, folded: str, plain_words: list[str]) -> list[str] | None:
+    """`linear.tokens(text)` (with one-letter words) from the runs of letters and digits
+    joined by spaces, or None when they may differ.
+
+    The tokens are the runs of word characters in text.lower(). lower() maps each
+    character on its own but for "Σ" (final or not), makes no letter or digit of anything
+    else, and keeps a letter or digit one unless it makes two characters of it ("İ"): so
+    in text without "_" and "Σ", when lower() keeps the runs' length, the tokens are the
+    runs lowered (test_triage_words_unicode checks these facts for every character).
+    """
+    if "_" in text or "Σ" in text:
+        return None
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        return None
+    return plain_words if lowered == folded else lowered.split(" ")
 
 
 def normalised_text(text: str) -> str:
