@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 
-from django.db.models import Case, F, TextField, Value, When
+from django.db import connection
+from django.db.models import F
 
+from .caching import database_datetime
 from .models import STAFF_DISPLAY_NAME, Comment
 from .trees import Tree
 
@@ -143,23 +145,44 @@ def load_details(threads: list[PublicComment]) -> None:
             node.in_reply_to = node.answers.author_name or "a removed comment"
 
 
-def detail_rows(pks: list[int]):
-    return Comment.objects.filter(pk__in=pks).values_list(
-        "pk",
-        "status",
-        "created_at",
-        "is_staff_reply",
-        "version",
-        # Hidden text never leaves the database for a public page.
-        Case(
-            When(status=Comment.Status.APPROVED, then=F("body")),
-            default=Value(""),
-            output_field=TextField(),
-        ),
-        Case(When(status=Comment.Status.APPROVED, then=F("author_name")), default=Value("")),
-        "staff_author__first_name",
-        "staff_author__last_name",
-        "staff_author__username",
+def detail_rows(pks: list[int]) -> list[tuple]:
+    """What these comments show: one plain SQL query (see `details_sql`)."""
+    approved = Comment.Status.APPROVED
+    with connection.cursor() as cursor:
+        cursor.execute(details_sql(len(pks)), [approved, approved, *pks])
+        rows = cursor.fetchall()
+    return [
+        (pk, status, database_datetime(created), bool(staff), *rest)
+        for pk, status, created, staff, *rest in rows
+    ]
+
+
+def details_sql(count: int) -> str:
+    """The comments' status, time, staff flag, version, body and author, and their staff
+    author's names; a hidden comment's text and author never leave the database.
+
+    Plain SQL (column names from the models) rather than the ORM: building this query
+    with the ORM cost three times as long as running it, a fifth of a page rendered
+    without the cache.
+    """
+    quote = connection.ops.quote_name
+    comment, user = Comment._meta, Comment._meta.get_field("staff_author").related_model._meta
+
+    def column(meta, name: str) -> str:
+        return f"{quote(meta.db_table)}.{quote(meta.get_field(name).column)}"
+
+    status = column(comment, "status")
+    shown = [column(comment, name) for name in ("id", "status", "created_at")]
+    shown += [column(comment, name) for name in ("is_staff_reply", "version")]
+    shown += [f"CASE WHEN {status} = %s THEN {column(comment, 'body')} ELSE '' END"]
+    shown += [f"CASE WHEN {status} = %s THEN {column(comment, 'author_name')} ELSE '' END"]
+    shown += [column(user, name) for name in ("first_name", "last_name", "username")]
+    placeholders = ", ".join(["%s"] * count)
+    return (
+        f"SELECT {', '.join(shown)} FROM {quote(comment.db_table)} "  # noqa: S608 - names only
+        f"LEFT OUTER JOIN {quote(user.db_table)} "
+        f"ON {column(comment, 'staff_author')} = {column(user, 'id')} "
+        f"WHERE {column(comment, 'id')} IN ({placeholders})"
     )
 
 

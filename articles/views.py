@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from .caching import PAGE_PARAMETER, article_stamp, cached_page, requested_page
+from .caching import PAGE_PARAMETER, STAMP_READ_IN_FRONT, article_stamp, cached_page, requested_page
 from .compression import compressed_and_conditional
 from .fragments import threads_html
 from .models import Article
@@ -74,15 +74,15 @@ def index(request):
 
 @require_safe
 def detail(request, slug):
-    page = requested_page(request)
+    page = requested_page(request.META)
     if page is None:
         raise Http404("No such page of comments.")
     if is_signed_in(request):
         article = get_object_or_404(Article, slug=slug)
         context = detail_context(request, article, page)
         return render_public(request, "articles/detail.html", context)
-    # The middleware looked the article up already when it found no cached page.
-    stamp = getattr(request, "article_stamp", None) or article_stamp(slug)
+    # The WSGI front looked the article up already when it found no cached page.
+    stamp = request.META.get(STAMP_READ_IN_FRONT) or article_stamp(slug)
     if stamp is None:
         raise Http404("No such article.")
     return cached_page(

@@ -1,18 +1,10 @@
-"""Security headers Django 5.2 does not set itself, a request-body size limit, and the
-fast path for cached article pages."""
-
-import re
+"""Security headers Django 5.2 does not set itself, and a request-body size limit."""
 
 from django.conf import settings
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
-from django.urls import reverse
-from django.urls.converters import SlugConverter
 from django.utils.html import escape
 
-from articles.caching import article_stamp, cached_page, may_be_signed_in, requested_page
-
-ARTICLE_PAGE = "articles:detail"
 REFUSAL_PAGE = (
     "<!doctype html><html lang=en><meta charset=utf-8><title>{title}</title>"
     "<h1>{title}</h1><p>{text}</p></html>"
@@ -24,17 +16,22 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.headers = {
-            "Content-Security-Policy": settings.CONTENT_SECURITY_POLICY,
-            "Permissions-Policy": settings.PERMISSIONS_POLICY,
-        }
+        self.headers = policy_headers()
 
     def __call__(self, request):
         response = self.get_response(request)
-        for name, value in self.headers.items():
-            if value:
-                response.setdefault(name, value)
+        for name, value in self.headers:
+            response.setdefault(name, value)
         return response
+
+
+def policy_headers() -> list[tuple[str, str]]:
+    """The policies configured (an empty setting sends none)."""
+    policies = {
+        "Content-Security-Policy": settings.CONTENT_SECURITY_POLICY,
+        "Permissions-Policy": settings.PERMISSIONS_POLICY,
+    }
+    return [(name, value) for name, value in policies.items() if value]
 
 
 class RequestBodyLimitMiddleware:
@@ -71,36 +68,3 @@ class RequestBodyLimitMiddleware:
 def refuse(status: int, title: str, text: str) -> HttpResponse:
     page = REFUSAL_PAGE.format(title=escape(title), text=escape(text))
     return HttpResponse(page, status=status)
-
-
-class CachedArticlePageMiddleware:
-    """Answer a reader's GET of a cached article page (or its 304) before the rest of the stack.
-
-    A reader's page never depends on sessions, CSRF, authentication or messages, so the
-    middleware below this one has nothing to add to it. It sits under the security
-    middleware, so the cached page carries every security header a rendered one does. On a
-    miss the request goes on to the view, which renders and stores the page.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        # The article page's own URL (`articles/<slug:slug>/`), matched with one regex rather
-        # than the whole resolver, which cost a tenth of a cached page's time.
-        prefix = reverse(ARTICLE_PAGE, kwargs={"slug": "slug"}).removesuffix("slug/")
-        self.article_path = re.compile(rf"{re.escape(prefix)}({SlugConverter.regex})/")
-
-    def __call__(self, request):
-        return self.cached_response(request) or self.get_response(request)
-
-    def cached_response(self, request):
-        if request.method not in ("GET", "HEAD") or may_be_signed_in(request):
-            return None
-        match = self.article_path.fullmatch(request.path_info)
-        page = match and requested_page(request)
-        if not page:
-            return None
-        article = article_stamp(match[1])
-        if article is None:
-            return None
-        request.article_stamp = article  # the view need not look it up again
-        return cached_page(request, article, page)

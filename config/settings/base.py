@@ -76,15 +76,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # The headers of these three are also what `config.front` adds to the cached article
+    # pages it answers before Django runs (a test compares both paths).
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
-    # Here so that the fast path below sends it too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Before anything that reads the body (CSRF, sessions, views): too large is refused unread.
     "config.middleware.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Answers readers' cached article pages before sessions, CSRF and auth run.
-    "config.middleware.CachedArticlePageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
