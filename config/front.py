@@ -138,12 +138,8 @@ class CachedArticlePages:
             return None
         gzipped = accepts_gzip(environ)
         if is_conditional(environ) and self.not_modified(environ, article, page, gzipped):
-            # Content-Length as Django's CommonMiddleware sets it on every 304 the site sends.
-            headers = [
-                *validators(article, page, gzipped),
-                ("Content-Length", "0"),
-                *self.security[secure],
-            ]
+            # No Content-Length: see config.middleware.NotModifiedWithoutLengthMiddleware.
+            headers = [*validators(article, page, gzipped), *self.security[secure]]
             return "304 Not Modified", headers, b""
         sent_before = (slug, page, gzipped, scheme, host)
         answer = self.recent.get(sent_before, article)

@@ -25,6 +25,24 @@ class SecurityHeadersMiddleware:
         return response
 
 
+class NotModifiedWithoutLengthMiddleware:
+    """Drop the `Content-Length: 0` Django's CommonMiddleware puts on every 304.
+
+    A 304 has no body, and RFC 9110 (8.6) forbids a Content-Length on it other than the full
+    page's; a cache that copies the 304's headers onto its stored page would otherwise think
+    the page empty. First in MIDDLEWARE, so it sees every response last.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 304 and response.has_header("Content-Length"):
+            del response.headers["Content-Length"]
+        return response
+
+
 def policy_headers() -> list[tuple[str, str]]:
     """The policies configured (an empty setting sends none)."""
     policies = {

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it sees every response last (after CommonMiddleware set Content-Length).
+    "config.middleware.NotModifiedWithoutLengthMiddleware",
     # The headers of these three are also what `config.front` adds to the cached article
     # pages it answers before Django runs (a test compares both paths).
     "django.middleware.security.SecurityMiddleware",

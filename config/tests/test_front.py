@@ -155,6 +155,8 @@ def test_a_reader_who_has_the_page_gets_304_in_front(paths, article, accept):
 
     assert by_etag[0] == by_date[0] == "304 Not Modified"
     assert by_etag[2] == b""
+    # RFC 9110 8.6: no Content-Length on a 304 but the full page's (Django's alone added 0).
+    assert not [key for key, _ in by_etag[1] + by_date[1] if key.lower() == "content-length"]
 
 
 def test_an_old_copy_gets_the_page_not_a_304(paths, article, moderator):
