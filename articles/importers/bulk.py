@@ -13,6 +13,7 @@ from datetime import timedelta
 from operator import itemgetter
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 
 from ..models import Comment
@@ -123,7 +124,8 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
             return sorted(pk for (pk,) in cursor.fetchall())
         if connection.vendor == "sqlite":
             return reserve_sqlite_ids(cursor, table, count)
-    raise NotImplementedError(f"reserving ids on {connection.vendor}")
+    # Unreachable: settings refuse any other database at start-up.
+    raise ImproperlyConfigured(f"cannot reserve ids on {connection.vendor}")
 
 
 def reserve_sqlite_ids(cursor, table: str, count: int) -> list[int]:

@@ -121,6 +121,14 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The pending counters are triggers, imports reserve ids and search is full-text, each
+# written for these two: any other database is refused here, not halfway through an import.
+SUPPORTED_DATABASES = ("django.db.backends.sqlite3", "django.db.backends.postgresql")
+if DATABASES["default"]["ENGINE"] not in SUPPORTED_DATABASES:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL names {DATABASES['default']['ENGINE']}; Moderato runs on SQLite or "
+        "PostgreSQL (sqlite:///path or postgres://user@host/name)."
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and the single writer work at once (runserver, tests); a
     # 64 MB page cache (allocated as needed) keeps the comment indexes in memory

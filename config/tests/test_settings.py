@@ -114,6 +114,13 @@ def test_production_refuses_a_debug_typo_elsewhere_too():
     assert "SECURE_SSL_REDIRECT='ture' is not a yes/no value" in started.stderr
 
 
+def test_a_database_moderato_cannot_run_on_is_refused_at_start():
+    started = run_python(LOAD_WSGI, **PRODUCTION_ENV, DATABASE_URL="mysql://root@127.0.0.1/news")
+
+    assert started.returncode != 0
+    assert "Moderato runs on SQLite or PostgreSQL" in started.stderr
+
+
 def test_test_settings_use_redis_when_redis_url_is_set():
     code = (
         "from django.conf import settings; c = settings.CACHES['default'];"
